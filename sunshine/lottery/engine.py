@@ -720,7 +720,7 @@ def _immediate_acceptance(prefs: list[list[tuple[int, int]]], places: list[int])
                 still.append(a)
         for s, apps in applying.items():
             apps.sort()
-            for rv, a in apps[: remaining[s]]:
+            for _rv, a in apps[: remaining[s]]:
                 pos[a] = k
             remaining[s] -= min(remaining[s], len(apps))
         waiting = list(compress(still, (pos[a] < 0 for a in still)))
