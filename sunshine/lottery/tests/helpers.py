@@ -23,8 +23,10 @@ def load_verifier() -> Any:
 
 def golden(case: str) -> tuple[dict, dict, dict]:
     d = GOLDEN / case
-    return tuple(json.loads((d / f).read_text("utf-8")) for f in  # type: ignore[return-value]
-                 ("manifest.json", "entropy.json", "result.json"))
+    return tuple(
+        json.loads((d / f).read_text("utf-8"))
+        for f in ("manifest.json", "entropy.json", "result.json")  # type: ignore[return-value]
+    )
 
 
 def manifest(**overrides: Any) -> dict:

@@ -21,8 +21,12 @@ def key_order(m: dict, entropy: dict) -> list[str]:
         json.dumps(m, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     ).hexdigest()
     seed = hashlib.sha256(
-        json.dumps({"manifest": mdigest, "entropy": entropy}, sort_keys=True,
-                   ensure_ascii=False, separators=(",", ":")).encode()
+        json.dumps(
+            {"manifest": mdigest, "entropy": entropy},
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
     ).digest()
     in_bundle = {a for b in m["bundles"] for a in b}
     units = [a["id"] for a in m["applicants"] if a["id"] not in in_bundle]

@@ -28,8 +28,13 @@ def single_manifests(draw):
         bundles.append([ids[i] for i in members])
     return {
         "algorithm": "sunshine-lottery/1",
-        "draw": draw(st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")),
-                             min_size=1, max_size=8)),
+        "draw": draw(
+            st.text(
+                st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")),
+                min_size=1,
+                max_size=8,
+            )
+        ),
         "mode": "single",
         "mechanism": None,
         "bundle_policy": draw(st.sampled_from(["admit-all", "skip"])),

@@ -56,23 +56,40 @@ BAD = [
     (setp(["applicants", 1, "id"], 7), "applicants[1].id", "must be a string, found 7"),
     (setp(["applicants", 1, "name"], "Li"), "applicants[1].name", "unknown field"),
     (lambda m: m["applicants"][2].pop("priority"), "applicants[2].priority", "missing"),
-    (setp(["applicants", 2, "choices", 0], "XYZ"), "applicants[2].choices[0]",
-     "unknown school 'XYZ'"),
+    (
+        setp(["applicants", 2, "choices", 0], "XYZ"),
+        "applicants[2].choices[0]",
+        "unknown school 'XYZ'",
+    ),
     (setp(["applicants", 2, "choices"], []), "applicants[2].choices", "at least one choice"),
-    (setp(["applicants", 2, "choices"], ["TML", "TML"]), "applicants[2].choices[1]",
-     "repeated choice 'TML'"),
-    (setp(["applicants", 0, "priority"], {"XYZ": 1}), "applicants[0].priority.XYZ",
-     "unknown school 'XYZ'"),
-    (setp(["applicants", 0, "priority"], {"TML": 0}), "applicants[0].priority.TML",
-     "positive integer, found 0"),
-    (setp(["applicants", 0, "priority"], {"TML": True}), "applicants[0].priority.TML",
-     "positive integer, found true"),
+    (
+        setp(["applicants", 2, "choices"], ["TML", "TML"]),
+        "applicants[2].choices[1]",
+        "repeated choice 'TML'",
+    ),
+    (
+        setp(["applicants", 0, "priority"], {"XYZ": 1}),
+        "applicants[0].priority.XYZ",
+        "unknown school 'XYZ'",
+    ),
+    (
+        setp(["applicants", 0, "priority"], {"TML": 0}),
+        "applicants[0].priority.TML",
+        "positive integer, found 0",
+    ),
+    (
+        setp(["applicants", 0, "priority"], {"TML": True}),
+        "applicants[0].priority.TML",
+        "positive integer, found true",
+    ),
     (setp(["bundles"], [["A1"]]), "bundles[0]", "at least two members, found 1"),
-    (setp(["bundles"], [["A1", "A9"]]), "bundles[0][1]", "unknown applicant \"A9\""),
-    (setp(["bundles"], [["A1", "A3"], ["A4", "A3"]]), "bundles[1][1]",
-     "applicant 'A3' is already in bundles[0]"),
-    (setp(["bundles"], [["A1", "A2"]]), "bundles[0][1]",
-     "priority of 'A2' differ from 'A1'"),
+    (setp(["bundles"], [["A1", "A9"]]), "bundles[0][1]", 'unknown applicant "A9"'),
+    (
+        setp(["bundles"], [["A1", "A3"], ["A4", "A3"]]),
+        "bundles[1][1]",
+        "applicant 'A3' is already in bundles[0]",
+    ),
+    (setp(["bundles"], [["A1", "A2"]]), "bundles[0][1]", "priority of 'A2' differ from 'A1'"),
     (setp(["sources"], []), "sources", "at least one source"),
     (setp(["sources"], ["a", "a"]), "sources[1]", "repeated source 'a'"),
     (setp(["commitments"], {"judge": "0" * 64}), "commitments.judge", "unknown source 'judge'"),
@@ -83,8 +100,12 @@ BAD = [
 
 @pytest.mark.parametrize(("change", "field", "message"), BAD)
 def test_it_rejects_an_invalid_manifest(change, field, message):
-    m = edit(manifest(schools=[{"id": "TML", "places": 2}, {"id": "TKS", "places": 1}])
-             if field.startswith("schools[1]") else manifest(), change)
+    m = edit(
+        manifest(schools=[{"id": "TML", "places": 2}, {"id": "TKS", "places": 1}])
+        if field.startswith("schools[1]")
+        else manifest(),
+        change,
+    )
     if field.startswith("schools[1]"):
         m["mode"] = "match"
         m["mechanism"] = "deferred-acceptance"
@@ -134,8 +155,11 @@ def test_it_checks_a_large_manifest_as_precisely_as_a_small_one():
     cases = [
         (setp(["applicants", 2500, "id"], "A7"), "applicants[2500].id", "duplicate applicant"),
         (setp(["applicants", 2000, "choices"], ["X"]), "applicants[2000].choices[0]", "unknown"),
-        (setp(["applicants", 10, "priority"], {"TML": 1.5}), "applicants[10].priority.TML",
-         "found 1.5"),
+        (
+            setp(["applicants", 10, "priority"], {"TML": 1.5}),
+            "applicants[10].priority.TML",
+            "found 1.5",
+        ),
         (setp(["applicants", 11, "id"], "a\tb"), "applicants[11].id", "control character"),
         (setp(["applicants", 12, "extra"], 1), "applicants[12].extra", "unknown field"),
     ]
@@ -147,12 +171,15 @@ def test_it_checks_a_large_manifest_as_precisely_as_a_small_one():
 
 ENTROPY_BAD = [
     (lambda e: e.pop("notary"), "entropy.notary", "missing reveal for source 'notary'"),
-    (setp(["judge"], "123"), "entropy.judge", "unknown source \"judge\""),
+    (setp(["judge"], "123"), "entropy.judge", 'unknown source "judge"'),
     (setp(["notary"], ""), "entropy.notary", "reveal for source 'notary' is empty"),
     (setp(["notary"], "12\n3"), "entropy.notary", "control character"),
     (setp(["notary"], 12345), "entropy.notary", "must be a string, found 12345"),
-    (setp(["notary"], "1234567890124"), "entropy.notary",
-     "reveal for source 'notary' does not match its commitment"),
+    (
+        setp(["notary"], "1234567890124"),
+        "entropy.notary",
+        "reveal for source 'notary' does not match its commitment",
+    ),
 ]
 
 

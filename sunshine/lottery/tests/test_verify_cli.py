@@ -12,7 +12,9 @@ from .helpers import GOLDEN, VERIFIER_PATH, golden
 def run(*paths):
     return subprocess.run(
         [sys.executable, str(VERIFIER_PATH), *map(str, paths)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
