@@ -236,9 +236,9 @@ def validate(
         for p in EnrolmentPlan.objects.filter(school__organisation__district=district, year=year)
     }
     ranks: dict[int, set[int]] = defaultdict(set)
-    for plan_id, school_id, rank in EnrolmentPlan.objects.filter(
+    for school_id, rank in EnrolmentPlan.objects.filter(
         school__organisation__district=district, year=year, priority_groups__isnull=False
-    ).values_list("id", "school_id", "priority_groups__rank"):
+    ).values_list("school_id", "priority_groups__rank"):
         ranks[school_id].add(rank)
     stored = {
         id_number: (pk, number)
