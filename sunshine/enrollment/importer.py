@@ -115,6 +115,10 @@ class Batch:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def school_counts(self) -> list[tuple[str, int]]:
+        return sorted(self.per_school.items())
+
 
 def birth_window(year: int) -> tuple[date, date]:
     """Primary entry in ``year``: six years old by 31 August (born 1 Sep year-7 … 31 Aug year-6)."""
@@ -333,7 +337,7 @@ def validate(
                 err("school", _("重复报名：该儿童已报名此学校。"))
             else:
                 seen_application[key] = row
-            if preference:
+            if preference and seen_application.get(key) == row:
                 pkey = (id_number, preference)
                 if pkey in seen_preference and seen_preference[pkey] != row:
                     err(
