@@ -367,6 +367,9 @@ def import_applications(request):
             context.update(batch=batch, year=year, filename=upload.name)
             if batch.ok:
                 # Keep the checked file on the server; the confirmation imports exactly it.
+                previous = request.session.get(_SESSION_KEY)
+                if previous and default_storage.exists(previous["path"]):
+                    default_storage.delete(previous["path"])  # one staged file per user
                 token = secrets.token_hex(16)
                 ext = PurePath(upload.name).suffix.lower()
                 path = default_storage.save(f"enrollment/imports/{token}{ext}", ContentFile(data))

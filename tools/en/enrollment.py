@@ -227,4 +227,5 @@ EN = {
     "招生计划已保存。": "Enrolment plan saved.",
     "学校信息已保存。": "School saved.",
     "政策文件已发布。": "Policy document published.",
+    "在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本后重新填写。": "Stored as a number in Excel, which lost the last digits; format the column as text and type the numbers again.",
 }
