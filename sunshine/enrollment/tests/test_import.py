@@ -111,6 +111,13 @@ def test_it_imports_a_clean_file(schools, demo, fmt):
     assert summary["applications_created"] == 3
     child = Applicant.objects.get(name="儿童1")
     assert child.number.startswith("2020-")
+    assert child.birth_date == date(2013, 10, 1)
+    assert (child.gender, child.guardian_phone) == ("M", "13900000001")
+    stored = Application.objects.get(applicant=child, school__code="TML")
+    assert stored.status == Application.Status.SUBMITTED
+    assert stored.submitted_at is not None and stored.submitted_at.tzinfo is not None
+    twin = Application.objects.get(applicant__name="儿童2")
+    assert twin.multiple_birth_group == "T1"
     assert sorted(child.applications.values_list("school__code", "preference")) == [
         ("TKS", 2),
         ("TML", 1),
