@@ -65,6 +65,15 @@ def make_applicant(
     )
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    """Messages are asserted in Chinese, whatever another test left activated."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
 @pytest.fixture
 def schools(demo):
     return {
