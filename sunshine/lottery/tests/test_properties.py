@@ -40,7 +40,9 @@ def single_manifests(draw):
         "bundle_policy": draw(st.sampled_from(["admit-all", "skip"])),
         "default_priority": draw(st.integers(1, 3)),
         "schools": [{"id": "TML", "places": draw(st.integers(1, n + 1))}],
-        "applicants": [{"id": a, "choices": ["TML"], "priority": p} for a, p in zip(ids, prios)],
+        "applicants": [
+            {"id": a, "choices": ["TML"], "priority": p} for a, p in zip(ids, prios, strict=True)
+        ],
         "bundles": bundles,
         "sources": ["notary"],
         "commitments": {},
