@@ -116,7 +116,10 @@ class RepresentativeForm(forms.Form):
 
     def __init__(self, *args, draw, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = draw.schools.select_related("organisation")
+        schools = draw.schools.select_related("organisation")
+        self.fields["school"].queryset = schools
+        if len(schools) == 1:
+            self.fields["school"].initial = schools[0].pk
 
     def clean_sources(self):
         lines = [line.strip() for line in self.cleaned_data["sources"].splitlines()]

@@ -130,6 +130,8 @@ def detail(request, pk):
         "cancel_form": CancelForm(),
         "selections": draw.selections.select_related("school__organisation"),
         "is_staff": user_has_role(user, *STAFF),
+        "show_actions": bool(mine or can_manage)
+        and draw.state in (Draw.State.DRAFT, Draw.State.FROZEN, Draw.State.REVEALING),
     }
     if can_manage and draw.state == Draw.State.DRAFT:
         context["witness_form"] = WitnessForm(draw=draw)
