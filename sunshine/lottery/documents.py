@@ -79,9 +79,10 @@ def announcement_pdf(draw: Draw) -> bytes:
         story.append(_grid(lists["waitlist"], numbers, small))
 
     story.append(Paragraph(_("见证签字"), h2))
-    sign = [[_("公证员"), "", _("日期"), ""]]
-    for w in draw.witnesses.exclude(kind="notary").exclude(kind="beacon"):
-        sign.append([w.name, "", _("日期"), ""])
+    sign = []
+    for w in draw.witnesses.exclude(kind="beacon").order_by("order", "pk"):
+        label = f"{_('公证员')}（{w.name}）" if w.kind == "notary" else w.name
+        sign.append([label, "", _("日期"), ""])
     sign.append([_("教育局经办人"), "", _("日期"), ""])
     story.append(
         Table(

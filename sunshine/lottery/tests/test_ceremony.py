@@ -145,3 +145,20 @@ def test_a_beacon_needs_no_commitment(draft, demo):
     reveal_all(draft, bureau)
     draft.run(bureau)
     assert draft.entropy()["beacon"] == "88412 round 4512"
+
+
+def test_a_cancelled_draw_shows_its_reason_in_public(client, draft, demo):
+    from django.urls import reverse
+
+    client.force_login(demo["bureau_zlj"])
+    r = client.post(
+        reverse("lottery:cancel", args=[draft.pk]), {"reason": "公证员因病缺席，改期重摇"}
+    )
+    assert r.status_code == 302
+    client.logout()
+    body = client.get(reverse("lottery:detail", args=[draft.pk])).content.decode()
+    assert "本次摇号已取消" in body and "公证员因病缺席，改期重摇" in body
+    assert (
+        AuditEntry.objects.get(action="lottery.cancel").payload["reason"]
+        == "公证员因病缺席，改期重摇"
+    )
