@@ -921,6 +921,35 @@ def vacancies(draw: Draw, school: School) -> int:
     return places - held
 
 
+def waiting_units(draw: Draw, school: School) -> list[list[Placement]]:
+    """The school's waiting placements in waitlist order, multiple-birth siblings together."""
+    units: list[list[Placement]] = []
+    by_group: dict[str, list[Placement]] = {}
+    waiting = (
+        Placement.objects.filter(
+            draw=draw, school=school, kind=Placement.Kind.WAITLIST, status=Placement.Status.WAITING
+        )
+        .select_related("application")
+        .order_by("position")
+    )
+    for p in waiting:
+        group = p.application.multiple_birth_group if p.application_id else ""
+        if draw.mode == Draw.Mode.SINGLE and group:
+            if group in by_group:
+                by_group[group].append(p)
+                continue
+            by_group[group] = [p]
+            units.append(by_group[group])
+        else:
+            units.append([p])
+    return units
+
+
+def unit_fits(draw: Draw, unit: list[Placement], free: int) -> bool:
+    """The draw's bundle policy decides whether a unit can take the free places."""
+    return len(unit) <= free or (free > 0 and draw.bundle_policy == Draw.BundlePolicy.ADMIT_ALL)
+
+
 class WaitlistOffer(models.Model):
     """A place offered to a waitlisted family, in waitlist order unless the bureau records why."""
 
@@ -972,17 +1001,20 @@ class WaitlistOffer(models.Model):
         super().save(*args, **kwargs)
 
     def _check_order(self) -> None:
+        """The order rule, checked for every new offer whoever creates it: no waiting unit
+        ahead of this one that the free places could take, unless the bureau recorded why."""
         p = self.placement
         if p.kind != Placement.Kind.WAITLIST or p.status != Placement.Status.WAITING:
             raise ValidationError(gettext("只能向候补中的学生发出递补通知。"))
-        ahead = Placement.objects.filter(
-            draw=p.draw,
-            school=p.school,
-            kind=Placement.Kind.WAITLIST,
-            status=Placement.Status.WAITING,
-            position__lt=p.position,
-        )
-        if ahead.exists():
+        free = vacancies(p.draw, p.school) + getattr(self, "_unit_offered", 0)
+        passed_over = [
+            unit
+            for unit in waiting_units(p.draw, p.school)
+            if unit[0].position < p.position
+            and p.pk not in {m.pk for m in unit}
+            and unit_fits(p.draw, unit, free)
+        ]
+        if passed_over:
             authoriser = self.skip_authorised_by
             if not self.skip_reason.strip() or authoriser is None:
                 raise ValidationError(gettext("必须按候补顺序递补；跳过顺序须由教育局记录原因。"))
@@ -995,52 +1027,63 @@ class WaitlistOffer(models.Model):
 
     @classmethod
     def make(cls, placement: Placement, by, *, skip_reason: str = "", authorised_by=None):
+        """Offer the place to ``placement`` and to its multiple-birth siblings still waiting
+        (a bundle is offered together, as it was drawn together)."""
+        skip_reason = skip_reason.strip()
         with transaction.atomic():
-            # Lock the school's waitlist: two offers at once must not both take the last place
-            # or both pass over the same family.
+            # Lock the draw: two offers at once must not both take the last place or both
+            # pass over the same family.
             draw = Draw.objects.select_for_update().get(pk=placement.draw_id)
             _require_published(draw)
             p = Placement.objects.select_for_update().get(pk=placement.pk)
-            if vacancies(draw, p.school) <= 0:
+            free = vacancies(draw, p.school)
+            if free <= 0:
                 raise ValidationError(gettext("该校当前没有空出的学位，不能递补。"))
-            offer = cls(
-                placement=p,
-                offered_by=by,
-                skip_reason=skip_reason.strip(),
-                skip_authorised_by=authorised_by if skip_reason.strip() else None,
+            unit = next(
+                (u for u in waiting_units(draw, p.school) if p.pk in {m.pk for m in u}), [p]
             )
-            offer.save()
-            p.status = Placement.Status.OFFERED
-            p.save(update_fields=["status"])
+            if not unit_fits(draw, unit, free):
+                raise ValidationError(
+                    gettext("该多胞胎组有 %(n)s 人，空出的学位不足，按规则不能整组递补。")
+                    % {"n": len(unit)}
+                )
+            offers = []
+            for k, member in enumerate(unit):
+                offer = cls(
+                    placement=member,
+                    offered_by=by,
+                    skip_reason=skip_reason,
+                    skip_authorised_by=authorised_by if skip_reason else None,
+                )
+                offer._unit_offered = k  # places the unit's earlier members just took
+                offer.save()
+                member.status = Placement.Status.OFFERED
+                member.save(update_fields=["status"])
+                offers.append(offer)
             audit.record(
                 "lottery.offer",
                 draw,
                 actor=by,
                 payload={
                     "school": p.school.code,
-                    "number": p.number,
-                    "position": p.position,
-                    "skip_reason": offer.skip_reason,
+                    "numbers": [m.number for m in unit],
+                    "positions": [m.position for m in unit],
+                    "skip_reason": skip_reason,
                 },
             )
-        placement.status = p.status
-        return offer
+        placement.status = Placement.Status.OFFERED
+        return next(o for o in offers if o.placement_id == p.pk)
 
     @classmethod
     def offer_next(cls, draw: Draw, school: School, by):
-        nxt = (
-            Placement.objects.filter(
-                draw=draw,
-                school=school,
-                kind=Placement.Kind.WAITLIST,
-                status=Placement.Status.WAITING,
-            )
-            .order_by("position")
-            .first()
-        )
-        if nxt is None:
-            raise ValidationError(gettext("候补名单已无可递补的学生。"))
-        return cls.make(nxt, by)
+        """Offer to the first waiting unit the free places can take (spec section 5's walk)."""
+        free = vacancies(draw, school)
+        if free <= 0:
+            raise ValidationError(gettext("该校当前没有空出的学位，不能递补。"))
+        for unit in waiting_units(draw, school):
+            if unit_fits(draw, unit, free):
+                return cls.make(unit[0], by)
+        raise ValidationError(gettext("候补名单已无可递补的学生。"))
 
     def respond(self, accepted: bool, by) -> None:
         with transaction.atomic():

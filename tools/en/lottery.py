@@ -272,4 +272,5 @@ EN = {
     "已记录原因并发出递补通知。": "Reason recorded and place offered.",
     "跳过候补顺序必须写明原因。": "Skipping the waitlist order needs a reason.",
     "已记录答复。": "Answer recorded.",
+    "该多胞胎组有 %(n)s 人，空出的学位不足，按规则不能整组递补。": "This multiple-birth group has %(n)s children; under the draw's rule the free places cannot take the whole group.",
 }

@@ -68,7 +68,7 @@ def test_it_refuses_to_skip_the_order_without_the_bureaus_reason(published, demo
         authorised_by=demo["bureau_zlj"],
     )
     assert offer.skip_authorised_by == demo["bureau_zlj"]
-    entry = AuditEntry.objects.filter(action="lottery.offer").last()
+    entry = AuditEntry.objects.filter(action="lottery.offer").order_by("seq").last()
     assert entry.payload["skip_reason"] == "前两位已书面放弃候补"
 
 
@@ -99,3 +99,31 @@ def test_the_school_works_the_waitlist_in_the_browser_forms(client, published, d
     # Another school does not even see this waitlist.
     client.force_login(demo["school_tks"])
     assert client.get(url).status_code == 404
+
+
+def test_multiple_birth_siblings_are_offered_together(published, demo, roster):
+    from sunshine.lottery.models import Draw, unit_fits
+
+    school_user = demo["school_tml"]
+    adm, wait = _lists(published)
+    twins = {"2020-00000006", "2020-00000007"}
+    if not twins <= {p.number for p in wait}:
+        pytest.skip("the twins were admitted in this draw")
+    for p in adm:
+        p.decline(school_user)
+    offered = []
+    while not twins & set(offered):
+        offer = WaitlistOffer.offer_next(published, roster["TML"], school_user)
+        offered = [
+            p.number
+            for p in Placement.objects.filter(draw=published, status=Placement.Status.OFFERED)
+        ]
+    assert twins <= set(offered)  # both at once, never one twin alone
+    assert offer.placement.number in twins
+    entry = AuditEntry.objects.filter(action="lottery.offer").order_by("seq").last()
+    assert set(entry.payload["numbers"]) == twins
+    # The draw's bundle policy decides whether a bundle takes fewer free places than its size.
+    pair = [wait[0], wait[1]]
+    assert unit_fits(Draw(bundle_policy="admit-all"), pair, 1)
+    assert not unit_fits(Draw(bundle_policy="skip"), pair, 1)
+    assert unit_fits(Draw(bundle_policy="skip"), pair, 2)
