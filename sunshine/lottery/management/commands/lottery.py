@@ -103,7 +103,9 @@ class Command(BaseCommand):
         out = options.get("output")
         if out:
             _write_atomically(Path(out), text + "\n")
-            self.stderr.write(f"result digest {engine.digest(result)} written to {out}")
+            self.stderr.write(
+                f"result digest {engine.digest(result)} written to {out}", style_func=str
+            )
         else:
             self.stdout.write(text)
 
