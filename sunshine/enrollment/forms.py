@@ -3,7 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.enrollment import uploads
-from sunshine.enrollment.models import Application, ApplicationDocument
+from sunshine.enrollment.models import (
+    Application,
+    ApplicationDocument,
+    EnrolmentPlan,
+    PolicyDocument,
+    School,
+)
 
 DECISION_CHOICES = [
     (s.value, s.label) for s in Application.Status if s != Application.Status.SUBMITTED
@@ -73,3 +79,84 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, schools=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].choices = [("", _("全部"))] + [(s.code, s.name) for s in schools]
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = EnrolmentPlan
+        fields = [
+            "school",
+            "year",
+            "total_places",
+            "zoned_places",
+            "surplus_places",
+            "application_start",
+            "application_end",
+            "lottery_date",
+            "rules",
+            "published",
+        ]
+        widgets = {
+            "application_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "application_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "lottery_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, district=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(
+            organisation__district=district
+        ).select_related("organisation")
+        if self.instance.pk:
+            # A plan's school and year are its identity: the lottery and the applications
+            # point at them. Correct them by creating a new plan instead.
+            self.fields["school"].disabled = True
+            self.fields["year"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("application_start"), data.get("application_end")
+        if start and end and end < start:
+            self.add_error("application_end", _("报名截止日期不能早于报名开始日期。"))
+        return data
+
+
+class SchoolForm(forms.ModelForm):
+    zones = forms.CharField(
+        label=_("学区范围"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("每行一个街道或小区，可用“|”加说明，如：五星街|全段"),
+    )
+
+    class Meta:
+        model = School
+        fields = ["ownership", "stage", "address", "phone", "enrolment_phone"]
+
+    def __init__(self, *args, can_edit_zones=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if can_edit_zones:
+            self.fields["zones"].initial = "\n".join(
+                f"{z.name}|{z.note}" if z.note else z.name for z in self.instance.zones.all()
+            )
+        else:
+            del self.fields["zones"]
+
+    def clean_zones(self):
+        zones: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data["zones"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _sep, note = line.partition("|")
+            name, note = name.strip(), note.strip()
+            if not name or len(name) > 200 or len(note) > 200:
+                raise forms.ValidationError(_("第 %(n)s 行格式不正确。") % {"n": number})
+            zones[name] = note
+        return zones
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = PolicyDocument
+        fields = ["year", "title", "published_at", "body"]
+        widgets = {"published_at": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

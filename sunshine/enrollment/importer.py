@@ -192,6 +192,11 @@ def parse(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], list[RowE
         if not any(v not in (None, "") for v in raw):
             continue
         values = {key: _cell(raw[i]) if i < len(raw) else "" for key, i in index.items()}
+        id_raw = raw[index["id_number"]] if index["id_number"] < len(raw) else None
+        if isinstance(id_raw, int | float) and not isinstance(id_raw, bool):
+            # Excel keeps 15 significant digits of a number: an 18-digit ID typed as a number
+            # has already lost its last digits and cannot be recovered from the file.
+            values["_numeric_id"] = True
         rows.append((number, values))
     return rows, errors
 
@@ -277,7 +282,13 @@ def validate(
             if len(str(values.get(key, ""))) > limit:
                 err(key, _("超过 %(n)s 个字符。") % {"n": limit})
         id_number = str(values.get("id_number", "")).upper()
-        if id_number and (problem := idcard.id_error(id_number)):
+        if values.get("_numeric_id"):
+            err(
+                "id_number",
+                _("在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本后重新填写。"),
+            )
+            id_number = ""
+        elif id_number and (problem := idcard.id_error(id_number)):
             err("id_number", str(_ID_ERRORS.get(problem, problem)))
         gender = _GENDERS.get(str(values.get("gender", "")))
         if values.get("gender") and not gender:

@@ -19,4 +19,9 @@ urlpatterns = [
     path("import/", views.import_applications, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
     path("import/template.csv", views.import_template, name="import_template"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/plans/new/", views.plan_edit, name="plan_new"),
+    path("manage/plans/<int:pk>/", views.plan_edit, name="plan_edit"),
+    path("manage/schools/<str:code>/", views.school_edit, name="school_edit"),
+    path("manage/policies/new/", views.policy_new, name="policy_new"),
 ]

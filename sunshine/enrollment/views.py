@@ -23,7 +23,10 @@ from sunshine.enrollment.forms import (
     DecisionForm,
     DocumentForm,
     ImportForm,
+    PlanForm,
+    PolicyForm,
     QueueFilterForm,
+    SchoolForm,
 )
 from sunshine.enrollment.models import (
     REVIEWER_ROLES,
@@ -104,7 +107,9 @@ def zone_matches(district, query: str) -> list[Zone]:
     zones = Zone.objects.filter(school__organisation__district=district).select_related(
         "school__organisation"
     )
-    return [z for z in zones if z.name in query or query in z.name]
+    # A full address contains the zone's name; a fragment of two or more characters may be part
+    # of a zone's name ("东兴寺" finds 东兴寺街). One character would match almost everything.
+    return [z for z in zones if z.name in query or (len(query) >= 2 and query in z.name)]
 
 
 @public
@@ -362,6 +367,9 @@ def import_applications(request):
             context.update(batch=batch, year=year, filename=upload.name)
             if batch.ok:
                 # Keep the checked file on the server; the confirmation imports exactly it.
+                previous = request.session.get(_SESSION_KEY)
+                if previous and default_storage.exists(previous["path"]):
+                    default_storage.delete(previous["path"])  # one staged file per user
                 token = secrets.token_hex(16)
                 ext = PurePath(upload.name).suffix.lower()
                 path = default_storage.save(f"enrollment/imports/{token}{ext}", ContentFile(data))
@@ -423,3 +431,105 @@ def import_template(request):
     writer = csv.writer(response)
     writer.writerows(importer.template_rows())
     return response
+
+
+# -------------------------------------------------------------------- plans, schools, policies
+
+
+def _changes(form) -> dict:
+    """Which fields a form changed (names only for free text: rules may be long)."""
+    return {name: str(form.cleaned_data.get(name)) for name in form.changed_data}
+
+
+@role_required(Role.BUREAU)
+def manage(request):
+    district = request.user.district
+    if district is None:
+        raise Http404
+    plans = (
+        EnrolmentPlan.objects.filter(school__organisation__district=district)
+        .select_related("school__organisation")
+        .with_counts()
+        .order_by("-year", "school__code")
+    )
+    return render(
+        request,
+        "enrollment/manage.html",
+        {
+            "district": district,
+            "plans": plans,
+            "schools": School.objects.filter(organisation__district=district).select_related(
+                "organisation"
+            ),
+            "policies": PolicyDocument.objects.filter(district=district),
+        },
+    )
+
+
+@role_required(Role.BUREAU)
+def plan_edit(request, pk=None):
+    district = request.user.district
+    if district is None:
+        raise Http404
+    plan = None
+    if pk is not None:
+        plan = get_object_or_404(
+            EnrolmentPlan.objects.filter(school__organisation__district=district), pk=pk
+        )
+    form = PlanForm(request.POST or None, instance=plan, district=district)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            audit.record(
+                "enrollment.plan_created" if plan is None else "enrollment.plan_updated",
+                saved,
+                actor=request.user,
+                payload={"changed": _changes(form)},
+            )
+        messages.success(request, _("招生计划已保存。"))
+        return redirect("enrollment:manage")
+    return render(request, "enrollment/plan_form.html", {"form": form, "plan": plan})
+
+
+@role_required(Role.SCHOOL, Role.BUREAU)
+def school_edit(request, code):
+    user = request.user
+    schools = School.objects.select_related("organisation")
+    if user.role == Role.SCHOOL:
+        schools = schools.filter(organisation=user.organisation_id)
+    else:
+        schools = schools.filter(organisation__district=user.organisation.district_id)
+    school = get_object_or_404(schools, code=code)
+    can_edit_zones = user.role == Role.BUREAU  # zones are the bureau's published decision
+    form = SchoolForm(request.POST or None, instance=school, can_edit_zones=can_edit_zones)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            payload = {"changed": sorted(n for n in form.changed_data if n != "zones")}
+            if can_edit_zones and "zones" in form.changed_data:
+                wanted = form.cleaned_data["zones"]
+                school.zones.exclude(name__in=wanted).delete()
+                for name, note in wanted.items():
+                    Zone.objects.update_or_create(school=school, name=name, defaults={"note": note})
+                payload["zones"] = sorted(wanted)
+            audit.record("enrollment.school_updated", school, actor=user, payload=payload)
+        messages.success(request, _("学校信息已保存。"))
+        return redirect("enrollment:manage" if user.role == Role.BUREAU else "enrollment:queue")
+    return render(request, "enrollment/school_form.html", {"form": form, "school": school})
+
+
+@role_required(Role.BUREAU)
+def policy_new(request):
+    district = request.user.district
+    if district is None:
+        raise Http404
+    form = PolicyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            policy = form.save(commit=False)
+            policy.district = district
+            policy.save()
+            audit.record("enrollment.policy_published", policy, actor=request.user)
+        messages.success(request, _("政策文件已发布。"))
+        return redirect("enrollment:policy", pk=policy.pk)
+    return render(request, "enrollment/policy_form.html", {"form": form})

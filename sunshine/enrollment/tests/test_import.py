@@ -196,3 +196,25 @@ def test_the_command_dry_run_then_import(schools, tmp_path):
     assert Application.objects.count() == 0
     call_command(*args, stdout=out)
     assert Application.objects.count() == 2
+
+
+def test_it_explains_an_id_number_stored_as_a_number_in_excel(schools):
+    bad = row(1)
+    bad[importer.HEADERS.index("身份证号")] = 510302201310010011
+    batch, summary = importer.run(
+        "a.xlsx", as_xlsx([bad]), District.objects.get(code="510302"), 2020
+    )
+    assert summary is None
+    assert [(e.row, e.column) for e in batch.errors] == [(2, "身份证号")]
+    assert "文本" in batch.errors[0].message
+
+
+def test_the_downloadable_template_passes_the_checks(client, demo, schools):
+    client.force_login(demo["bureau_zlj"])
+    response = client.get(reverse("enrollment:import_template"))
+    data = response.content
+    assert data.decode("utf-8-sig").splitlines()[0].split(",") == importer.HEADERS
+    batch, _summary = importer.run(
+        "t.csv", data, District.objects.get(code="510302"), 2020, dry_run=True
+    )
+    assert batch.errors == []
