@@ -345,6 +345,9 @@ class ProblemCounter(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Problem(models.Model):
     class Source(models.TextChoices):
@@ -673,6 +676,9 @@ class DeadlineChange(models.Model):
 
     class Meta:
         ordering = ["problem", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.problem} {self.old} → {self.new}"
 
 
 class RectificationReport(models.Model):
