@@ -463,7 +463,7 @@ def load(stdout=None) -> None:
             "training",
         ),
         (
-            QX_DEPT,
+            QX_BUREAU,
             M.MEETING,
             "open",
             2,

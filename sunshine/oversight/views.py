@@ -191,8 +191,10 @@ def checklist_detail(request, pk: int):
 @role_required(*READERS)
 def visit_list(request):
     visits = ledger.filter_visits(Visit.objects.visible_to(request.user), request.GET)
-    visits = visits.select_related("subject", "group", "campaign").annotate(
-        n_problems=Count("problems", distinct=True)
+    visits = (
+        visits.select_related("subject", "group", "campaign")
+        .annotate(n_problems=Count("problems", distinct=True))
+        .order_by("-date", "-id")
     )
     if request.GET.get("format") == "xlsx":
         return _xlsx(ledger.visits_xlsx(visits), "visits-ledger.xlsx")
@@ -335,7 +337,9 @@ def problem_list(request):
     problems = ledger.filter_problems(Problem.objects.visible_to(request.user), request.GET)
     if request.GET.get("format") == "xlsx":
         return _xlsx(ledger.problems_xlsx(problems), "problems-ledger.xlsx")
-    problems = problems.select_related("subject", "responsible_org", "campaign")
+    problems = problems.select_related("subject", "responsible_org", "campaign").order_by(
+        "-found_on", "-id"
+    )
     page = Paginator(problems, 50).get_page(request.GET.get("page"))
     return render(
         request,
