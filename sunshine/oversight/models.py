@@ -597,6 +597,10 @@ class Problem(models.Model):
     def report_rectification(self, *, text: str, by, files=()) -> RectificationReport:
         if not text.strip():
             raise ValidationError(_("请说明整改情况。"))
+        from sunshine.oversight.uploads import check_upload
+
+        for f in files:
+            check_upload(f)  # refuse a bad file before anything changes
         with transaction.atomic():
             self._move(self.Status.REPORTED, by)
             report = RectificationReport.objects.create(

@@ -8,6 +8,8 @@ from sunshine.oversight.checklists import install_standard
 from sunshine.oversight.models import Campaign, InspectionGroup, Problem, Visit
 
 D = datetime.date
+DEADLINE = D(2023, 8, 1)
+LOOKBACK_DAY = D(2023, 8, 5)
 
 
 @pytest.fixture
@@ -47,7 +49,7 @@ def world(demo):
 
 @pytest.fixture
 def make_problem(world):
-    def make(subject="龙隐小学", deadline=D(2023, 8, 1), **kw):
+    def make(subject="龙隐小学", deadline=DEADLINE, **kw):
         visit = kw.pop("visit", world.visit if subject == "龙隐小学" else None)
         return Problem.raise_new(
             description=kw.pop("description", "招生咨询电话无人接听"),
@@ -67,7 +69,7 @@ def make_problem(world):
 
 @pytest.fixture
 def lookback(world):
-    def make(subject="龙隐小学", date=D(2023, 8, 5)):
+    def make(subject="龙隐小学", date=LOOKBACK_DAY):
         return Visit.objects.create(
             campaign=world.campaign,
             group=world.group,
