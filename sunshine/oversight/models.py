@@ -529,7 +529,7 @@ class Problem(models.Model):
             raise ValidationError(_("未知的问题来源。"))
         if category and category not in cls.Category.values:
             raise ValidationError(_("未知的问题类别。"))
-        found_on = found_on or timezone.localdate()
+        found_on = found_on or (visit.date if visit is not None else timezone.localdate())
         if visit is not None:
             campaign = campaign or visit.campaign
             subject = subject or visit.subject

@@ -383,7 +383,8 @@ def problem_new(request):
         initial["responsible_org"] = visit.subject_id
         item = visit.answers.filter(item_id=request.GET.get("item")).select_related("item").first()
         if item:
-            initial["description"] = f"{item.item.text}：{item.value}"
+            value = dict(forms.YES_NO).get(item.value, item.value) if item.value else "—"
+            initial["description"] = f"{item.item.text}：{value}"
             initial["category"] = item.item.category
     form = forms.ProblemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
