@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sunshine.core import audit
 from sunshine.core.models import District, Organisation
@@ -258,7 +259,10 @@ class Visit(models.Model):
         verbose_name=_("检查组"),
     )
     subject = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="visits", verbose_name=_("对象")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=pgettext_lazy("subject", "对象"),
     )
     mode = models.CharField(_("方式"), max_length=12, choices=Mode.choices, default=Mode.OPEN)
     method = models.CharField(_("形式"), max_length=14, choices=Method.choices)
@@ -421,7 +425,7 @@ class Problem(models.Model):
         null=True,
         blank=True,
         related_name="problems",
-        verbose_name=_("对象"),
+        verbose_name=pgettext_lazy("subject", "对象"),
     )
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices, blank=True)
     description = models.TextField(_("问题描述"))
