@@ -165,6 +165,10 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
+
 
 class InspectionGroup(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="groups")

@@ -1,4 +1,5 @@
 EN = {
+    "结束日期不能早于开始日期。": "The end date cannot be before the start date.",
     "监督检查": "Oversight",
     "整改问题": "Rectification",
     "监督清单": "Checklists",
