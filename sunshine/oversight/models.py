@@ -536,7 +536,11 @@ class Problem(models.Model):
         if source not in cls.Source.values:
             raise ValidationError(_("未知的问题来源。"))
         if category and category not in cls.Category.values:
-            raise ValidationError(_("未知的问题类别。"))
+            # Accept a category's label too ("课后服务"), as callers may hold the Chinese name.
+            by_label = {str(label): value for value, label in cls.Category.choices}
+            if category not in by_label:
+                raise ValidationError(_("未知的问题类别。"))
+            category = by_label[category]
         found_on = found_on or (visit.date if visit is not None else timezone.localdate())
         if visit is not None:
             campaign = campaign or visit.campaign

@@ -87,3 +87,18 @@ def test_the_command_and_the_task_run_the_same_sweep(world, make_problem, school
         assert result.return_value == {"marked": 1, "mails": 1}
         mark_overdue_task.enqueue()
     assert len(mail.outbox) == 2
+
+
+def test_on_the_database_backend_the_task_queues_tomorrows_run_once(settings, world):
+    from django_tasks_db.models import DBTaskResult
+
+    from sunshine.oversight.tasks import mark_overdue_task, next_run, schedule_next
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = datetime.datetime(2023, 8, 2, 10, 0, tzinfo=datetime.UTC)  # 18:00 in Shanghai
+    assert next_run(now).isoformat() == "2023-08-03T00:05:00+08:00"
+    assert schedule_next(now) is True
+    assert schedule_next(now) is False  # one waiting run is enough
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == mark_overdue_task.module_path
+    assert queued.run_after == next_run(now)
