@@ -343,8 +343,15 @@ class ProblemQuerySet(models.QuerySet):
         return self.exclude(status=Problem.Status.VERIFIED)
 
     def overdue(self, today: datetime.date | None = None) -> ProblemQuerySet:
+        """Past the deadline and still waiting for the responsible body's rectification."""
         today = today or timezone.localdate()
-        return self.open().filter(deadline__lt=today)
+        return self.filter(overdue_q(today))
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """A problem is overdue when its deadline has passed and the responsible body has not
+    reported its rectification (a reported problem waits on the inspectors, not on them)."""
+    return Q(status__in=Problem.AWAITING_RECTIFICATION, deadline__lt=today)
 
 
 class ProblemCounter(models.Model):
@@ -396,6 +403,9 @@ class Problem(models.Model):
         Status.REOPENED: {Status.RECTIFYING},
         Status.VERIFIED: set(),
     }
+
+    # The states in which the deadline runs against the responsible organisation.
+    AWAITING_RECTIFICATION = (Status.OPEN, Status.RECTIFYING, Status.REOPENED)
 
     number = models.CharField(_("编号"), max_length=20, unique=True, editable=False)
     campaign = models.ForeignKey(
@@ -492,7 +502,9 @@ class Problem(models.Model):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return bool(self.is_open and self.deadline and self.deadline < today)
+        return bool(
+            self.status in self.AWAITING_RECTIFICATION and self.deadline and self.deadline < today
+        )
 
     @property
     def overdue(self) -> bool:

@@ -1,4 +1,5 @@
 EN = {
+    "只有已核查销号的问题才有销号日期。": "Only a verified problem has a closing date.",
     "结束日期不能早于开始日期。": "The end date cannot be before the start date.",
     "监督检查": "Oversight",
     "整改问题": "Rectification",

@@ -30,10 +30,13 @@ def test_it_computes_overdue_from_the_deadline(world, make_problem):
     assert not make_problem(deadline=None).is_overdue(D(2030, 1, 1))
 
 
-def test_a_verified_problem_is_never_overdue(world, make_problem, lookback):
+def test_a_reported_or_verified_problem_is_not_overdue(world, make_problem, lookback):
     problem = make_problem(deadline=D(2023, 8, 1))
     problem.start_rectifying(by=world.inspector)
+    assert problem.is_overdue(D(2023, 8, 2))
     problem.report_rectification(text="done", by=world.inspector)
+    assert not problem.is_overdue(D(2023, 8, 2))  # now it waits on the inspectors' look-back
+    assert not Problem.objects.overdue(D(2023, 8, 2)).exists()
     problem.verify(visit=lookback(), note="ok", by=world.inspector)
     assert not problem.is_overdue(D(2024, 1, 1))
     assert not Problem.objects.overdue(D(2024, 1, 1)).exists()
