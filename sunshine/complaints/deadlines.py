@@ -33,9 +33,10 @@ class DeadlineRun:
 
 
 def _inspectors(complaint: Complaint):
+    """The officers who handle complaints (the stationed group), not the office above them."""
     return User.objects.filter(
         is_active=True, role=Role.INSPECTION, organisation__district_id=complaint.district_id
-    )
+    ).exclude(organisation__kind=Organisation.Kind.INSPECTION_OFFICE)
 
 
 def _recipients(complaint: Complaint, *, escalate: bool) -> list[str]:
@@ -132,11 +133,8 @@ def check_deadlines(today: date | None = None) -> DeadlineRun:
                     complaint,
                     payload={"step": step, "due": due},
                 )
-                transaction.on_commit(
-                    lambda c=complaint, d=due, e=escalate, s=step: _notify(
-                        c, step=step_names[s], due=d, escalate=e
-                    )
-                )
+            # Sent after the claim is committed: at most once, even if sending fails.
+            _notify(complaint, step=step_names[step], due=due, escalate=escalate)
             if escalate:
                 run.escalated += 1
             else:

@@ -36,8 +36,8 @@ def form_url(district: District, org: Organisation | None) -> str:
 def _lines(district: District, org: Organisation | None) -> dict:
     return {
         "title": _("码上举报"),
-        "subtitle": _("招生入学 · 校外培训 · 监督举报"),
-        "place": f"{district} · {org.name}" if org else str(district),
+        "subtitle": _("招生入学　校外培训　监督举报"),
+        "place": f"{district}　{org.name}" if org else str(district),
         "scan": _("微信或手机相机扫码，即可在线举报"),
         "points": [
             _("无需注册登录，可以匿名；内容加密保存"),
@@ -68,7 +68,7 @@ def poster_pdf(district: District, org: Organisation | None = None) -> bytes:
     buf = io.BytesIO()
     width, height = A4
     c = canvas.Canvas(buf, pagesize=A4)
-    c.setTitle(f"{text['title']} · {text['place']}")
+    c.setTitle(f"{text['title']} {text['place']}")
     c.setFillColorRGB(0.75, 0.1, 0.1)
     c.rect(0, height - 150, width, 150, stroke=0, fill=1)
     c.setFillColorRGB(1, 1, 1)
@@ -89,13 +89,14 @@ def poster_pdf(district: District, org: Organisation | None = None) -> bytes:
         for col, dark in enumerate(row):
             if dark:
                 c.rect(x0 + col * cell, y0 + size - (r + 1) * cell, cell, cell, stroke=0, fill=1)
+    c.linkURL(url, (x0, y0, x0 + size, y0 + size), relative=0)  # clickable on screen too
     y = y0 - 35
     c.setFont(font, 20)
     c.drawCentredString(width / 2, y, text["scan"])
     c.setFont(font, 13)
     y -= 40
-    for point in text["points"]:
-        c.drawString(60, y, "· " + point)
+    for number, point in enumerate(text["points"], 1):
+        c.drawString(60, y, f"{number}、{point}")
         y -= 24
     y -= 10
     for key in ("phone", "address"):
@@ -146,7 +147,8 @@ def poster_png(district: District, org: Organisation | None = None) -> bytes:
     draw.text((width / 2, 1220), text["scan"], font=_cjk_font(42), fill="black", anchor="mm")
     small = _cjk_font(28)
     y = 1300
-    for line in [*text["points"], text["phone"], text["address"]]:
+    points = [f"{n}、{p}" for n, p in enumerate(text["points"], 1)]
+    for line in [*points, text["phone"], text["address"]]:
         if line:
             draw.text((90, y), line, font=small, fill="black")
             y += 50

@@ -25,6 +25,10 @@ def confidential(view):
         response = view(request, *args, **kwargs)
         for name, value in HEADERS.items():
             response.headers[name] = value
+        # Django logs every 4xx/5xx answer to "django.request" with the request object attached
+        # (address, user agent, cookies); a handler that formats it would write them down.
+        # Complaint pages answer 404/429 on a wrong receipt code, so they are never logged.
+        response._has_been_logged = True
         return response
 
     return wrapper

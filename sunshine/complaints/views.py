@@ -95,15 +95,17 @@ def _case_page(request, complaint, code, *, add_form=None, status=200):
 def _verify(request, raw_code):
     """The complaint for this code, or (None, error response). Misses are slowed and counted."""
     if ratelimit.is_limited(request):
-        form = ReceiptForm()
-        form.add_error(None, _("查询失败次数过多，请稍后再试。"))
-        return None, render(request, "complaints/follow.html", {"form": form}, status=429)
+        error = _("查询失败次数过多，请稍后再试。")
+        return None, render(
+            request, "complaints/follow.html", {"form": ReceiptForm(), "error": error}, status=429
+        )
     complaint = Complaint.objects.find_by_receipt(raw_code)
     if complaint is None:
         ratelimit.record_failure(request)
-        form = ReceiptForm(initial={"receipt": ""})
-        form.add_error("receipt", _("查询码不正确，或该举报已按规定清除。"))
-        return None, render(request, "complaints/follow.html", {"form": form}, status=404)
+        error = _("查询码不正确，或该举报已按规定清除。")
+        return None, render(
+            request, "complaints/follow.html", {"form": ReceiptForm(), "error": error}, status=404
+        )
     return complaint, None
 
 

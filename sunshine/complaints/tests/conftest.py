@@ -11,9 +11,18 @@ PDF_BYTES = b"%PDF-1.4\n% test\n"
 
 
 @pytest.fixture(autouse=True)
-def _complaint_settings(settings):
+def _complaint_settings(settings, monkeypatch):
     settings.COMPLAINTS_RECEIPT_FAILURE_DELAY_MS = 0
     settings.SITE_URL = "https://sunshine.example.cn"
+    # Argon2 with production cost takes ~0.25 s per code on CI; tests use a cheap one
+    # (test_receipt checks the production parameters).
+    from argon2 import PasswordHasher
+
+    from sunshine.complaints import crypto
+
+    monkeypatch.setattr(
+        crypto, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
 
 
 @pytest.fixture
