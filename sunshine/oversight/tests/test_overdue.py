@@ -1,0 +1,89 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from sunshine.core.audit_models import AuditEntry
+from sunshine.oversight.models import Problem
+from sunshine.oversight.overdue import mark_overdue
+from sunshine.oversight.tasks import mark_overdue_task
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def school_user(world):
+    user = world.users["school_ly"]
+    user.email = "ly@example.org"
+    user.save()
+    return user
+
+
+def test_it_computes_overdue_from_the_deadline(world, make_problem):
+    problem = make_problem(deadline=D(2023, 8, 1))
+    assert not problem.is_overdue(D(2023, 8, 1))  # the deadline day itself is still in time
+    assert problem.is_overdue(D(2023, 8, 2))
+    assert list(Problem.objects.overdue(D(2023, 8, 2))) == [problem]
+    assert not make_problem(deadline=None).is_overdue(D(2030, 1, 1))
+
+
+def test_a_verified_problem_is_never_overdue(world, make_problem, lookback):
+    problem = make_problem(deadline=D(2023, 8, 1))
+    problem.start_rectifying(by=world.inspector)
+    problem.report_rectification(text="done", by=world.inspector)
+    problem.verify(visit=lookback(), note="ok", by=world.inspector)
+    assert not problem.is_overdue(D(2024, 1, 1))
+    assert not Problem.objects.overdue(D(2024, 1, 1)).exists()
+
+
+def test_the_daily_job_notifies_once_even_when_run_twice(world, make_problem, school_user):
+    problem = make_problem(deadline=D(2023, 8, 1))
+    make_problem(deadline=D(2023, 9, 1), description="未到期")
+    with time_machine.travel(datetime.datetime(2023, 8, 2, 1, 0, tzinfo=datetime.UTC)):
+        first = mark_overdue()
+        second = mark_overdue()
+    assert (first.marked, first.mails) == (1, 1)
+    assert (second.marked, second.mails) == (0, 0)
+    assert len(mail.outbox) == 1
+    assert set(mail.outbox[0].to) == {"ly@example.org", "qx1@example.org"}
+    assert problem.number in mail.outbox[0].subject
+    problem.refresh_from_db()
+    assert problem.overdue_since == D(2023, 8, 2)
+    assert AuditEntry.objects.filter(action="oversight.problem_overdue").count() == 1
+
+
+def test_it_does_nothing_before_the_deadline_passes(world, make_problem, school_user):
+    make_problem(deadline=D(2023, 8, 1))
+    with time_machine.travel(datetime.datetime(2023, 8, 1, 10, 0, tzinfo=datetime.UTC)):
+        assert mark_overdue().marked == 0
+    assert mail.outbox == []
+
+
+def test_a_moved_deadline_that_passes_again_notifies_again(world, make_problem, school_user):
+    problem = make_problem(deadline=D(2023, 8, 1))
+    with time_machine.travel(datetime.datetime(2023, 8, 2, 1, 0, tzinfo=datetime.UTC)):
+        mark_overdue()
+        problem.move_deadline(D(2023, 8, 10), reason="学校申请延期", by=world.inspector)
+        assert mark_overdue().marked == 0
+    with time_machine.travel(datetime.datetime(2023, 8, 11, 1, 0, tzinfo=datetime.UTC)):
+        assert mark_overdue().marked == 1
+        assert mark_overdue().marked == 0
+    assert len(mail.outbox) == 2
+
+
+def test_the_command_and_the_task_run_the_same_sweep(world, make_problem, school_user, capsys):
+    make_problem(deadline=D(2023, 8, 1))
+    make_problem(deadline=D(2023, 8, 3), description="第二个")
+    with time_machine.travel(datetime.datetime(2023, 8, 2, 1, 0, tzinfo=datetime.UTC)):
+        call_command("mark_overdue")
+        assert "marked 1" in capsys.readouterr().out
+        call_command("mark_overdue")
+        assert "marked 0" in capsys.readouterr().out
+    with time_machine.travel(datetime.datetime(2023, 8, 4, 1, 0, tzinfo=datetime.UTC)):
+        result = mark_overdue_task.enqueue()  # ImmediateBackend in tests
+        assert result.return_value == {"marked": 1, "mails": 1}
+        mark_overdue_task.enqueue()
+    assert len(mail.outbox) == 2
