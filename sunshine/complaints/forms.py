@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.complaints import uploads
-from sunshine.complaints.models import FORWARD_KINDS, Complaint
+from sunshine.complaints.models import FORWARD_KINDS, PROBLEM_CATEGORY, Complaint
 from sunshine.core.models import District, Organisation
+from sunshine.oversight.models import Problem
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -202,11 +203,23 @@ class ConcludeForm(forms.Form):
 
 
 class ConvertForm(forms.Form):
+    category = forms.ChoiceField(label=_("问题类别"), choices=Problem.Category.choices)
     description = forms.CharField(
         label=_("问题描述（写入问题台账，勿含举报人信息）"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    deadline = forms.DateField(
-        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    demand = forms.CharField(
+        label=_("整改要求"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
+    deadline = forms.DateField(
+        label=_("整改时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, complaint: Complaint | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if complaint is not None:
+            self.fields["category"].initial = PROBLEM_CATEGORY.get(complaint.category, "other")

@@ -154,6 +154,14 @@ class Complaint(models.Model):
         related_name="duplicates",
         verbose_name=_("并入"),
     )
+    problem = models.ForeignKey(
+        "oversight.Problem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("问题台账"),
+    )
     rejection_reason_sealed = models.TextField(_("不予受理理由（加密）"), blank=True)
     findings_sealed = models.TextField(_("办理结果（加密）"), blank=True)
 
@@ -452,6 +460,47 @@ class Complaint(models.Model):
             )
         return message
 
+    def convert_to_problem(
+        self,
+        *,
+        description: str,
+        by: User,
+        category: str = "",
+        deadline: date | None = None,
+        demand: str = "",
+    ):
+        """Raise a ledger problem from this complaint in one step; the complaint keeps the link
+        (and the problem finds it through ``problem.complaints``). The description is written
+        by the officer, so neither the complaint text nor the reporter reaches the ledger."""
+        from sunshine.oversight.models import Problem
+
+        if not self.can_triage(by):
+            raise ComplaintError(_("只有纪检监察干部可以转为问题台账。"))
+        if not description.strip():
+            raise ComplaintError(_("请填写问题描述。"))
+        with transaction.atomic():
+            # Two officers converting at once would raise two problems for one complaint.
+            c = self._locked()
+            if c.problem_id:
+                raise ComplaintError(_("该举报已转为问题台账。"))
+            if c.status in (self.Status.REJECTED, self.Status.MERGED):
+                raise ComplaintError(_("不予受理或已并案的举报不能转为问题台账。"))
+            problem = Problem.raise_new(
+                description=description,
+                by=by,
+                source=Problem.Source.COMPLAINT,
+                subject=c.subject_org,
+                category=category or PROBLEM_CATEGORY.get(c.category, ""),
+                responsible_org=c.subject_org,
+                deadline=deadline,
+                demand=demand,
+            )
+            c.problem = problem
+            c.save(update_fields=["problem"])
+            audit.record("complaints.converted", c, actor=by, payload={"problem": problem.number})
+        self._finish(c)
+        return problem
+
     # -- identity -------------------------------------------------------------------------
 
     def identity_for(self, user) -> tuple[str, str]:
@@ -487,6 +536,16 @@ class Complaint(models.Model):
             return "due_soon"
         return ""
 
+
+# The ledger category a complaint's category usually becomes (the officer may change it).
+PROBLEM_CATEGORY = {
+    "queue_jumping": "enrolment",
+    "bribery": "integrity",
+    "enrolment": "enrolment",
+    "double_reduction": "training",
+    "staff_conduct": "service",
+    "other": "other",
+}
 
 FORWARD_KINDS = (
     Organisation.Kind.SCHOOL,

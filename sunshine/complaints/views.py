@@ -1,7 +1,9 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -268,9 +270,9 @@ def detail(request, pk):
             merge_form=MergeForm(complaint=complaint),
             reject_form=ReasonForm(),
             identity_form=ReasonForm(),
-            convert_form=ConvertForm(),
+            convert_form=ConvertForm(complaint=complaint),
             problem_url=_problem_url(complaint),
-            convert_available=hasattr(complaint, "convert_to_problem"),
+            convert_available=True,
         )
     if handle:
         context.update(reply_form=ReplyForm(), conclude_form=ConcludeForm())
@@ -278,12 +280,9 @@ def detail(request, pk):
 
 
 def _problem_url(complaint):
-    problem_id = getattr(complaint, "problem_id", None)
-    if not problem_id:
+    if not complaint.problem_id:
         return None
-    from django.urls import reverse
-
-    return reverse("oversight:problem_detail", args=[problem_id])
+    return reverse("oversight:problem_detail", args=[complaint.problem_id])
 
 
 def _act(request, complaint, action):
@@ -291,6 +290,9 @@ def _act(request, complaint, action):
         action()
     except ComplaintError as exc:
         messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     return redirect("complaints:detail", pk=complaint.pk)
 
 
@@ -457,8 +459,6 @@ def identity(request, pk):
 @role_required(Role.INSPECTION)
 def convert(request, pk):
     complaint = _triage_complaint(request, pk)
-    if not hasattr(complaint, "convert_to_problem"):
-        raise Http404
     form = ConvertForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -468,6 +468,8 @@ def convert(request, pk):
         complaint,
         lambda: complaint.convert_to_problem(
             description=form.cleaned_data["description"],
+            category=form.cleaned_data["category"],
+            demand=form.cleaned_data["demand"],
             deadline=form.cleaned_data["deadline"],
             by=request.user,
         ),
