@@ -22,13 +22,17 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# The background worker (reminders, deadlines) runs beside the web server and stops with it.
 run: demo
+	@mkdir -p var
 	@echo ""
-	@echo "Sunshine is at http://$(HOST):$(PORT)/  (stop with Ctrl-C; background jobs: make worker)"
+	@echo "Sunshine is at http://$(HOST):$(PORT)/  (stop with Ctrl-C; worker log: var/worker.log)"
+	@$(PY) manage.py db_worker --queue-name '*' > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: migrate
-	$(PY) manage.py db_worker
+	$(PY) manage.py db_worker --queue-name '*'
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
