@@ -282,9 +282,13 @@ class Complaint(models.Model):
         reporter_name: str = "",
         reporter_phone: str = "",
         files=(),
+        code: str | None = None,
     ) -> tuple[Complaint, str]:
-        """File a complaint; returns it and its receipt code (the only time the code exists)."""
-        code = crypto.new_receipt()
+        """File a complaint; returns it and its receipt code (the only time the code exists).
+
+        ``code`` is for the demo data only (fixed codes a visitor can try); real complaints
+        always get a fresh random one."""
+        code = code or crypto.new_receipt()
         now = timezone.now()
         with transaction.atomic():
             complaint = cls(
