@@ -77,7 +77,7 @@ def new(request):
     return render(request, "complaints/new.html", {"form": form})
 
 
-def _case_page(request, complaint, code, *, add_form=None, status=200):
+def _case_page(request, complaint, code, *, add_form=None, status=200, added=False):
     shown = complaint.merged_into if complaint.status == Complaint.Status.MERGED else None
     return render(
         request,
@@ -91,6 +91,7 @@ def _case_page(request, complaint, code, *, add_form=None, status=200):
                 if m.visible_to_reporter
             ],
             "add_form": add_form or AddInformationForm(initial={"receipt": code}),
+            "added": added,
         },
         status=status,
     )
@@ -152,8 +153,7 @@ def follow_add(request):
             form.add_error(None, str(exc))
         else:
             complaint.refresh_from_db()
-            response = _case_page(request, complaint, code)
-            return response
+            return _case_page(request, complaint, code, added=True)
     return _case_page(request, complaint, code, add_form=form, status=400)
 
 

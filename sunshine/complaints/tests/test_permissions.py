@@ -134,3 +134,14 @@ def test_an_anonymous_complaint_has_no_identity_to_request(file_complaint, inspe
     complaint, _ = file_complaint()
     with pytest.raises(ComplaintError):
         IdentityRequest.ask(complaint, by=inspector, reason="核实")
+
+
+def test_the_list_costs_the_same_queries_for_many_complaints(
+    client, file_complaint, inspector, django_assert_max_num_queries
+):
+    for _ in range(12):
+        file_complaint()
+    client.force_login(inspector)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("complaints:index"))
+    assert response.content.decode().count("JB") >= 12

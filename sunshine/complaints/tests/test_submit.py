@@ -123,3 +123,9 @@ def test_the_qr_link_preselects_district_and_school(client, zlj, tml):
     assert form.initial["district"] == zlj
     assert form.initial["subject_org"] == tml
     assert "无需注册登录" in response.content.decode()
+
+
+def test_the_form_speaks_english_too(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("complaints:new")).content.decode()
+    assert "Report online" in html and "Queue-jumping" in html
