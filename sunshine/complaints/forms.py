@@ -1,4 +1,5 @@
 import re
+import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -52,6 +53,9 @@ class SubjectChoiceField(forms.ModelChoiceField):
 
 
 class ComplaintForm(forms.Form):
+    # One-time token: refreshing the receipt page re-posts the form; the token makes that show
+    # a notice instead of filing the complaint twice.
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
     district = forms.ModelChoiceField(
         queryset=District.objects.order_by("code"), label=_("发生在哪个区县"), empty_label=None
     )
@@ -98,6 +102,10 @@ class ComplaintForm(forms.Form):
             "留下姓名或电话即为实名举报：身份信息加密保存，须经批准才可查看；平台不会主动给您发送任何短信或通知。"
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nonce"].initial = secrets.token_urlsafe(24)
 
     def clean_reporter_phone(self):
         phone = self.cleaned_data["reporter_phone"].strip()

@@ -1,4 +1,7 @@
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -42,6 +45,8 @@ def new(request):
         form = ComplaintForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
+            if not _first_use(d["nonce"]):
+                return render(request, "complaints/already_filed.html", status=409)
             complaint, code = Complaint.submit(
                 district=d["district"],
                 subject_kind=d["subject_kind"],
@@ -75,6 +80,12 @@ def new(request):
                     initial["subject_kind"] = Complaint.SubjectKind.INSTITUTION
         form = ComplaintForm(initial=initial)
     return render(request, "complaints/new.html", {"form": form})
+
+
+def _first_use(nonce: str) -> bool:
+    """True the first time a form token is submitted (kept a day, hashed, linked to nothing)."""
+    key = "complaints:nonce:" + hashlib.sha256(nonce.encode()).hexdigest()
+    return cache.add(key, 1, timeout=24 * 3600)
 
 
 def _case_page(request, complaint, code, *, add_form=None, status=200, added=False):

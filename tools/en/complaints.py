@@ -225,3 +225,9 @@ EN = {
     "查询失败次数过多，请稍后再试。": "Too many failed look-ups; please try again later.",
     "查询码不正确，或该举报已按规定清除。": "The code is wrong, or the complaint has been purged after its retention period.",
 }
+
+EN |= {
+    "这份举报已经提交过了": "This complaint was already filed",
+    "为避免重复，同一份表单只受理一次。查询码只在第一次提交后显示；如果您没有记下，请重新填写举报。": "To avoid duplicates a form is accepted only once. The receipt code was shown after the first submission; if you did not keep it, please file the complaint again.",
+    "重新填写举报": "File a new complaint",
+}

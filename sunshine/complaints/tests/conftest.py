@@ -84,7 +84,10 @@ def file_complaint(zlj, tml):
 
 
 def form_data(zlj, tml, **overrides):
+    import secrets
+
     data = {
+        "nonce": secrets.token_urlsafe(24),
         "district": zlj.pk,
         "subject_kind": "school",
         "subject_org": tml.pk,

@@ -129,3 +129,12 @@ def test_the_form_speaks_english_too(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("complaints:new")).content.decode()
     assert "Report online" in html and "Queue-jumping" in html
+
+
+def test_refreshing_the_receipt_page_does_not_file_twice(client, zlj, tml):
+    data = form_data(zlj, tml)
+    assert client.post(reverse("complaints:new"), data).status_code == 200
+    again = client.post(reverse("complaints:new"), data)
+    assert again.status_code == 409
+    assert "已经提交过了" in again.content.decode()
+    assert Complaint.objects.count() == 1
