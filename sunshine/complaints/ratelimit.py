@@ -24,12 +24,11 @@ def _window() -> int:
     return int(time.time() // settings.COMPLAINTS_RECEIPT_WINDOW_SECONDS)
 
 
-def _client_key(request) -> str:
+def _client_key(request, kind: str = "receipt-failures", window: int | None = None) -> str:
     secret = crypto._index_key_for(crypto._keys()[0])
-    material = f"{request.META.get('REMOTE_ADDR', '')}|{_window()}".encode()
-    return (
-        "complaints:receipt-failures:" + hmac.new(secret, material, hashlib.sha256).hexdigest()[:32]
-    )
+    window = _window() if window is None else window
+    material = f"{kind}|{request.META.get('REMOTE_ADDR', '')}|{window}".encode()
+    return f"complaints:{kind}:" + hmac.new(secret, material, hashlib.sha256).hexdigest()[:32]
 
 
 def _global_key() -> str:
@@ -55,3 +54,17 @@ def record_failure(request) -> None:
     delay = settings.COMPLAINTS_RECEIPT_FAILURE_DELAY_MS / 1000
     if delay > 0:
         time.sleep(delay)
+
+
+def submission_allowed(request) -> bool:
+    """At most COMPLAINTS_MAX_SUBMISSIONS_PER_HOUR complaints per client per hour, so a flood
+    cannot bury the channel on enrolment day. Counts only; nothing names the client."""
+    limit = getattr(settings, "COMPLAINTS_MAX_SUBMISSIONS_PER_HOUR", 20)
+    key = _client_key(request, "submissions", int(time.time() // 3600))
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= limit

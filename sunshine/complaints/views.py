@@ -47,6 +47,9 @@ def new(request):
             d = form.cleaned_data
             if not _first_use(d["nonce"]):
                 return render(request, "complaints/already_filed.html", status=409)
+            if not ratelimit.submission_allowed(request):
+                form.add_error(None, _("提交过于频繁，请一小时后再试，或拨打举报电话。"))
+                return render(request, "complaints/new.html", {"form": form}, status=429)
             complaint, code = Complaint.submit(
                 district=d["district"],
                 subject_kind=d["subject_kind"],

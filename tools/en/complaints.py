@@ -231,3 +231,7 @@ EN |= {
     "为避免重复，同一份表单只受理一次。查询码只在第一次提交后显示；如果您没有记下，请重新填写举报。": "To avoid duplicates a form is accepted only once. The receipt code was shown after the first submission; if you did not keep it, please file the complaint again.",
     "重新填写举报": "File a new complaint",
 }
+
+EN |= {
+    "提交过于频繁，请一小时后再试，或拨打举报电话。": "Too many complaints from this connection; please try again in an hour, or call the complaint line.",
+}

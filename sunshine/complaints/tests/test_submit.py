@@ -138,3 +138,14 @@ def test_refreshing_the_receipt_page_does_not_file_twice(client, zlj, tml):
     assert again.status_code == 409
     assert "已经提交过了" in again.content.decode()
     assert Complaint.objects.count() == 1
+
+
+def test_a_flood_from_one_client_is_stopped(client, zlj, tml, settings):
+    settings.COMPLAINTS_MAX_SUBMISSIONS_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post(reverse("complaints:new"), form_data(zlj, tml)).status_code == 200
+    response = client.post(reverse("complaints:new"), form_data(zlj, tml))
+    assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
+    other = client.post(reverse("complaints:new"), form_data(zlj, tml), REMOTE_ADDR="10.2.2.2")
+    assert other.status_code == 200
+    assert Complaint.objects.count() == 3
