@@ -211,3 +211,63 @@ def install(spec: dict) -> ChecklistVersion:
 
 def install_standard() -> dict[str, ChecklistVersion]:
     return {spec["code"]: install(spec) for spec in STANDARD}
+
+
+# --- editing as text -------------------------------------------------------------------------
+#
+# A checklist version as plain text, one line per item, so inspectors can revise it in a
+# textarea:   # 分节标题
+#             检查事项 | 判断标准 | 回答类型 | 选项 | 问题类别
+
+
+def to_text(version: ChecklistVersion) -> str:
+    lines = []
+    for title, items in _content(version):
+        lines.append(f"# {title}")
+        for text, standard, answer_type, choices, category in items:
+            lines.append(" | ".join([text, standard, answer_type, choices, category]).rstrip(" |"))
+    return "\n".join(lines) + "\n"
+
+
+def parse_text(text: str) -> tuple[list, list[str]]:
+    """Return (sections, errors); each error names its line."""
+    from django.utils.translation import gettext as _
+
+    from sunshine.oversight.models import Problem
+
+    types = {v: v for v in ChecklistItem.AnswerType.values}
+    types.update({str(label): v for v, label in ChecklistItem.AnswerType.choices})
+    categories = set(Problem.Category.values)
+    sections: list = []
+    errors: list[str] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            title = line.lstrip("#").strip()
+            if not title:
+                errors.append(_("第 %(n)d 行：分节标题为空。") % {"n": n})
+            sections.append((title, []))
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        parts += [""] * (5 - len(parts))
+        text_, standard, answer_type, choices, category = parts[:5]
+        if not sections:
+            errors.append(_("第 %(n)d 行：检查事项之前需要先写分节标题（以 # 开头）。") % {"n": n})
+            continue
+        if not text_:
+            errors.append(_("第 %(n)d 行：检查事项为空。") % {"n": n})
+        answer_type = types.get(answer_type or "yes_no")
+        if answer_type is None:
+            errors.append(_("第 %(n)d 行：未知的回答类型。") % {"n": n})
+        if answer_type == ChecklistItem.AnswerType.CHOICE and len(choices.split("/")) < 2:
+            errors.append(_("第 %(n)d 行：选项类事项至少需要两个以“/”分隔的选项。") % {"n": n})
+        if category and category not in categories:
+            errors.append(_("第 %(n)d 行：未知的问题类别“%(c)s”。") % {"n": n, "c": category})
+        if len(parts) > 5 or len(text_) > 300:
+            errors.append(_("第 %(n)d 行：格式有误。") % {"n": n})
+        sections[-1][1].append((text_, standard, answer_type or "", choices, category))
+    if not any(items for _, items in sections):
+        errors.append(_("清单中没有任何检查事项。"))
+    return sections, errors

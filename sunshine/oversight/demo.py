@@ -16,6 +16,7 @@ from sunshine.core.models import District, Organisation, User
 from sunshine.oversight.checklists import install_standard
 from sunshine.oversight.models import (
     Accountability,
+    Answer,
     Campaign,
     InspectionGroup,
     Problem,
@@ -60,6 +61,20 @@ def _visit(
         },
     )
     return visit
+
+
+def _answer_checklist(visit, failing: str, failing_value: str = "no") -> None:
+    """Answer the checklist's yes/no items as compliant except the one the visit found."""
+    for item in visit.items():
+        if item.text == failing:
+            value, ok = failing_value, False
+        elif item.answer_type == "yes_no":
+            value, ok = "yes", True
+        else:
+            continue
+        Answer.objects.get_or_create(
+            visit=visit, item=item, defaults={"value": value, "compliant": ok}
+        )
 
 
 def _problem(
@@ -239,6 +254,16 @@ def load(stdout=None) -> None:
             D(2023, 8, 10),
         ),
     ]
+    failing = {
+        ("汇通小学", M.PHONE): ("招生咨询电话是否畅通", "no"),
+        ("龙隐小学", M.INTERVIEW): ("报名材料审核是否合理有序", "不合理"),
+        ("穿山小学", M.ONSITE): ("学区划分是否公布", "no"),
+        ("七星中学", M.INTERVIEW): ("招生工作政策解读是否到位", "no"),
+        ("东江幼儿园", M.ONSITE): ("监督举报方式是否公布", "no"),
+        ("朝阳小学", M.PHONE): ("", ""),
+    }
+    for key, (item_text, value) in failing.items():
+        _answer_checklist(v[key], item_text, value)
     for key, desc, cat, demand, deadline in enrol_problems:
         visit = v[key]
         _problem(

@@ -276,6 +276,8 @@ def import_problems(fileobj, *, campaign: Campaign | None, by, district=None) ->
             err("整改进展", _("未知的状态“%(s)s”。") % {"s": status_text})
         elif item["status"] == Problem.Status.VERIFIED and not item["closed_on"]:
             err("销号日期", _("已销号的问题必须填写销号日期。"))
+        elif item["status"] != Problem.Status.VERIFIED and item["closed_on"]:
+            err("销号日期", _("只有已核查销号的问题才有销号日期。"))
         cat = _text(cell("类别"))
         item["category"] = categories.get(cat, "") if cat else ""
         if cat and not item["category"]:

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sunshine.core import audit
 from sunshine.core.models import District, Organisation
@@ -164,6 +165,10 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
+
 
 class InspectionGroup(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="groups")
@@ -258,7 +263,10 @@ class Visit(models.Model):
         verbose_name=_("检查组"),
     )
     subject = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="visits", verbose_name=_("对象")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=pgettext_lazy("subject", "对象"),
     )
     mode = models.CharField(_("方式"), max_length=12, choices=Mode.choices, default=Mode.OPEN)
     method = models.CharField(_("形式"), max_length=14, choices=Method.choices)
@@ -335,8 +343,15 @@ class ProblemQuerySet(models.QuerySet):
         return self.exclude(status=Problem.Status.VERIFIED)
 
     def overdue(self, today: datetime.date | None = None) -> ProblemQuerySet:
+        """Past the deadline and still waiting for the responsible body's rectification."""
         today = today or timezone.localdate()
-        return self.open().filter(deadline__lt=today)
+        return self.filter(overdue_q(today))
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """A problem is overdue when its deadline has passed and the responsible body has not
+    reported its rectification (a reported problem waits on the inspectors, not on them)."""
+    return Q(status__in=Problem.AWAITING_RECTIFICATION, deadline__lt=today)
 
 
 class ProblemCounter(models.Model):
@@ -389,6 +404,9 @@ class Problem(models.Model):
         Status.VERIFIED: set(),
     }
 
+    # The states in which the deadline runs against the responsible organisation.
+    AWAITING_RECTIFICATION = (Status.OPEN, Status.RECTIFYING, Status.REOPENED)
+
     number = models.CharField(_("编号"), max_length=20, unique=True, editable=False)
     campaign = models.ForeignKey(
         Campaign,
@@ -421,7 +439,7 @@ class Problem(models.Model):
         null=True,
         blank=True,
         related_name="problems",
-        verbose_name=_("对象"),
+        verbose_name=pgettext_lazy("subject", "对象"),
     )
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices, blank=True)
     description = models.TextField(_("问题描述"))
@@ -484,7 +502,9 @@ class Problem(models.Model):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return bool(self.is_open and self.deadline and self.deadline < today)
+        return bool(
+            self.status in self.AWAITING_RECTIFICATION and self.deadline and self.deadline < today
+        )
 
     @property
     def overdue(self) -> bool:
@@ -528,7 +548,11 @@ class Problem(models.Model):
         if source not in cls.Source.values:
             raise ValidationError(_("未知的问题来源。"))
         if category and category not in cls.Category.values:
-            raise ValidationError(_("未知的问题类别。"))
+            # Accept a category's label too ("课后服务"), as callers may hold the Chinese name.
+            by_label = {str(label): value for value, label in cls.Category.choices}
+            if category not in by_label:
+                raise ValidationError(_("未知的问题类别。"))
+            category = by_label[category]
         found_on = found_on or (visit.date if visit is not None else timezone.localdate())
         if visit is not None:
             campaign = campaign or visit.campaign

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from sunshine.core import audit
 from sunshine.core.models import User
-from sunshine.oversight.models import Problem
+from sunshine.oversight.models import Problem, overdue_q
 
 
 @dataclass
@@ -53,7 +53,7 @@ def mark_overdue(today: datetime.date | None = None) -> SweepResult:
     for pk in candidates.values_list("pk", flat=True):
         with transaction.atomic():
             claimed = Problem.objects.filter(
-                pk=pk, overdue_since__isnull=True, deadline__lt=today
+                overdue_q(today), pk=pk, overdue_since__isnull=True
             ).update(overdue_since=today)
             if claimed != 1:
                 continue  # another run got here first

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from sunshine.oversight.models import Accountability, Campaign, Problem, Recommendation, Visit
+from sunshine.oversight.models import (
+    Accountability,
+    Campaign,
+    Problem,
+    Recommendation,
+    Visit,
+    overdue_q,
+)
 
 
 @dataclass
@@ -45,7 +52,7 @@ def headline(campaign: Campaign, visits, problems, today=None) -> Headline:
     pagg = p.aggregate(
         found=Count("id"),
         rectified=Count("id", filter=Q(status=Problem.Status.VERIFIED)),
-        overdue=Count("id", filter=~Q(status=Problem.Status.VERIFIED) & Q(deadline__lt=today)),
+        overdue=Count("id", filter=overdue_q(today)),
     )
     recs = Recommendation.objects.filter(campaign=campaign).aggregate(
         proposals=Count("id", filter=Q(kind=Recommendation.Kind.PROPOSAL)),
@@ -113,7 +120,7 @@ def problem_breakdown(problems, field: str, label_of, today=None) -> list[tuple[
         .annotate(
             found=Count("id"),
             rectified=Count("id", filter=Q(status=Problem.Status.VERIFIED)),
-            overdue=Count("id", filter=~Q(status=Problem.Status.VERIFIED) & Q(deadline__lt=today)),
+            overdue=Count("id", filter=overdue_q(today)),
         )
         .order_by("-found")
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("checklists/", views.checklist_list, name="checklist_list"),
+    path("checklists/<int:pk>/revise/", views.checklist_revise, name="checklist_revise"),
     path("checklists/versions/<int:pk>/", views.checklist_detail, name="checklist_detail"),
     path("visits/", views.visit_list, name="visit_list"),
     path("visits/new/", views.visit_new, name="visit_new"),

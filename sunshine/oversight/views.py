@@ -185,6 +185,44 @@ def checklist_detail(request, pk: int):
     )
 
 
+@role_required(*INSPECTION)
+def checklist_revise(request, pk: int):
+    """Publish a new version of a checklist; campaigns keep the version they pinned."""
+    from sunshine.oversight import checklists
+
+    template = get_object_or_404(ChecklistTemplate, pk=pk)
+    latest = template.latest
+    errors: list[str] = []
+    text = latest and checklists.to_text(latest) or ""
+    note = ""
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        note = request.POST.get("note", "").strip()[:200]
+        sections, errors = checklists.parse_text(text)
+        if not note:
+            errors.append(_("请填写修订说明。"))
+        if not errors:
+            spec = {"code": template.code, "title": template.title, "note": note}
+            spec["sections"] = sections
+            version = checklists.install(spec)
+            if latest and version.pk == latest.pk:
+                messages.warning(request, _("内容没有变化，未发布新版本。"))
+            else:
+                audit.record(
+                    "oversight.checklist_published",
+                    version,
+                    actor=request.user,
+                    payload={"template": template.code, "version": version.number},
+                )
+                messages.success(request, _("已发布新版本 v%(n)d。") % {"n": version.number})
+            return redirect("oversight:checklist_detail", pk=version.pk)
+    return render(
+        request,
+        "oversight/checklist_revise.html",
+        {"template": template, "latest": latest, "text": text, "note": note, "errors": errors},
+    )
+
+
 # --- visits ----------------------------------------------------------------------------------
 
 

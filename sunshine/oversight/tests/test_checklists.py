@@ -74,3 +74,32 @@ def test_an_invalid_choice_is_refused(client, world):
         reverse("oversight:visit_answers", args=[world.visit.pk]), {f"item_{review.pk}": "乱填"}
     )
     assert not Answer.objects.exists()
+
+
+def test_inspectors_publish_a_new_version_as_text_and_running_campaigns_keep_theirs(client, world):
+    from sunshine.core.audit_models import AuditEntry
+
+    template = world.versions["sunshine-enrolment"].template
+    client.force_login(world.inspector)
+    url = reverse("oversight:checklist_revise", args=[template.pk])
+    text = client.get(url).context["text"]
+    assert text.startswith("# 信息公开\n") and "招生咨询电话是否畅通" in text
+    # Unchanged content publishes nothing.
+    client.post(url, {"text": text, "note": "无变化"})
+    assert template.versions.count() == 1
+    # Bad lines are named, nothing is published.
+    bad = text + "新事项 | 标准 | 随便\n选项事项 | | choice | 只有一个\n"
+    page = client.post(url, {"text": bad, "note": "x"}).content.decode()
+    assert "未知的回答类型" in page and "至少需要两个" in page
+    assert template.versions.count() == 1
+    # A good revision becomes v2.
+    client.post(
+        url, {"text": text + "是否公示招生结果 | 结果在平台公布 | yes_no\n", "note": "增加结果公示"}
+    )
+    v2 = template.versions.get(number=2)
+    assert v2.note == "增加结果公示" and "是否公示招生结果" in [i.text for i in v2.items()]
+    assert AuditEntry.objects.filter(action="oversight.checklist_published").count() == 1
+    world.campaign.refresh_from_db()
+    assert world.campaign.checklist.number == 1
+    client.force_login(world.users["school_ly"])
+    assert client.get(url).status_code == 403

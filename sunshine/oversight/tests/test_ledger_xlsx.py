@@ -128,6 +128,7 @@ def test_an_import_with_bad_rows_writes_nothing_and_names_every_error(world):
             _row(**{"整改进展": "已核查销号"}),
             _row(**{"整改进展": "差不多"}),
             _row(**{"检查组": "第九检查组"}),
+            _row(**{"销号日期": "2023-08-01"}),
         ]
     )
     with pytest.raises(ledger.ImportFailed) as exc:
@@ -140,6 +141,7 @@ def test_an_import_with_bad_rows_writes_nothing_and_names_every_error(world):
         (6, "销号日期"),
         (7, "整改进展"),
         (8, "检查组"),
+        (9, "销号日期"),
     }
     assert not Problem.objects.exists()
 

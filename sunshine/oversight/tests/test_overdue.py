@@ -30,10 +30,13 @@ def test_it_computes_overdue_from_the_deadline(world, make_problem):
     assert not make_problem(deadline=None).is_overdue(D(2030, 1, 1))
 
 
-def test_a_verified_problem_is_never_overdue(world, make_problem, lookback):
+def test_a_reported_or_verified_problem_is_not_overdue(world, make_problem, lookback):
     problem = make_problem(deadline=D(2023, 8, 1))
     problem.start_rectifying(by=world.inspector)
+    assert problem.is_overdue(D(2023, 8, 2))
     problem.report_rectification(text="done", by=world.inspector)
+    assert not problem.is_overdue(D(2023, 8, 2))  # now it waits on the inspectors' look-back
+    assert not Problem.objects.overdue(D(2023, 8, 2)).exists()
     problem.verify(visit=lookback(), note="ok", by=world.inspector)
     assert not problem.is_overdue(D(2024, 1, 1))
     assert not Problem.objects.overdue(D(2024, 1, 1)).exists()
@@ -87,3 +90,18 @@ def test_the_command_and_the_task_run_the_same_sweep(world, make_problem, school
         assert result.return_value == {"marked": 1, "mails": 1}
         mark_overdue_task.enqueue()
     assert len(mail.outbox) == 2
+
+
+def test_on_the_database_backend_the_task_queues_tomorrows_run_once(settings, world):
+    from django_tasks_db.models import DBTaskResult
+
+    from sunshine.oversight.tasks import mark_overdue_task, next_run, schedule_next
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = datetime.datetime(2023, 8, 2, 10, 0, tzinfo=datetime.UTC)  # 18:00 in Shanghai
+    assert next_run(now).isoformat() == "2023-08-03T00:05:00+08:00"
+    assert schedule_next(now) is True
+    assert schedule_next(now) is False  # one waiting run is enough
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == mark_overdue_task.module_path
+    assert queued.run_after == next_run(now)

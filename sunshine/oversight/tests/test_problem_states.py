@@ -136,3 +136,17 @@ def test_a_refused_transition_on_the_page_says_why(client, world, make_problem):
     assert "不能改为" in response.content.decode()
     problem.refresh_from_db()
     assert problem.status == S.OPEN
+
+
+def test_the_complaints_contract_raises_a_problem_without_subject(world):
+    problem = Problem.raise_new(
+        description="群众反映有人收钱帮助加塞入学",
+        by=world.inspector,
+        source=Problem.Source.COMPLAINT,
+        category="廉洁纪律",
+    )
+    assert (problem.source, problem.category, problem.subject) == ("complaint", "integrity", None)
+    assert problem.number.startswith("WT-") and problem.status == S.OPEN
+    assert reverse("oversight:problem_detail", args=[problem.pk]).endswith(f"/{problem.pk}/")
+    with pytest.raises(ValidationError):
+        Problem.raise_new(description="x", by=world.inspector, category="不存在的类别")
