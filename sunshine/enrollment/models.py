@@ -11,10 +11,12 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sunshine.core import audit
 from sunshine.core.models import District, Organisation
 from sunshine.core.roles import Role
 from sunshine.lib import idcard
@@ -86,6 +88,22 @@ class Zone(models.Model):
         return f"{self.name} → {self.school}"
 
 
+class EnrolmentPlanQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def with_counts(self):
+        """Annotate ``eligible_total`` and ``applicant_total`` in one query (no N+1 on lists)."""
+        same_year = Q(school__applications__year=models.F("year"))
+        return self.annotate(
+            eligible_total=Count(
+                "school__applications",
+                filter=same_year & Q(school__applications__status="eligible"),
+            ),
+            applicant_total=Count("school__applications", filter=same_year),
+        )
+
+
 class EnrolmentPlan(models.Model):
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="plans", verbose_name=_("学校")
@@ -99,6 +117,8 @@ class EnrolmentPlan(models.Model):
     lottery_date = models.DateField(_("摇号日期"), null=True, blank=True)
     rules = models.TextField(_("招生规则"), blank=True)
     published = models.BooleanField(_("已公开"), default=False)
+
+    objects = EnrolmentPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("招生计划")
@@ -133,6 +153,21 @@ class EnrolmentPlan(models.Model):
     def needs_lottery(self) -> bool:
         """Oversubscribed: more eligible applicants than surplus places."""
         return self.eligible_count() > self.surplus_places
+
+    @property
+    def eligible_known(self) -> int:
+        """The eligible count, from ``with_counts()`` when annotated, else one query."""
+        annotated = getattr(self, "eligible_total", None)
+        return self.eligible_count() if annotated is None else annotated
+
+    @property
+    def oversubscribed(self) -> bool:
+        """Same rule as ``needs_lottery``, reusing the annotated count on list pages."""
+        return self.eligible_known > self.surplus_places
+
+    @property
+    def oversubscribed_by(self) -> int:
+        return max(0, self.eligible_known - self.surplus_places)
 
 
 class PriorityGroup(models.Model):
@@ -222,6 +257,41 @@ class Applicant(models.Model):
                 raise ValidationError({"id_number": error})
 
 
+class ComplaintChannel(models.Model):
+    """A published way to complain about enrolment (phone, mailbox, office, website, QR code)."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("电话")
+        ADDRESS = "address", _("来信地址")
+        OFFICE = "office", _("来访地点")
+        ONLINE = "online", _("网上举报")
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        related_name="complaint_channels",
+        verbose_name=_("区县"),
+    )
+    kind = models.CharField(_("方式"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("受理单位"), max_length=200)
+    contact = models.CharField(_("联系方式"), max_length=300)
+    hours = models.CharField(_("受理时间"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("监督举报渠道")
+        verbose_name_plural = _("监督举报渠道")
+        ordering = ["district", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "kind", "contact"], name="complaint_channel_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.contact}"
+
+
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Who sees which applications: one place decides (schools only their own)."""
@@ -232,6 +302,20 @@ class ApplicationQuerySet(models.QuerySet):
         if user.role in (Role.BUREAU, Role.INSPECTION):
             return self.filter(school__organisation__district=user.organisation.district_id)
         return self.none()
+
+    def decidable_by(self, user):
+        """Applications the user may decide on: schools their own, the bureau its district."""
+        if not (user.is_authenticated and user.is_active) or user.role not in REVIEWER_ROLES:
+            return self.none()
+        return self.visible_to(user)
+
+
+# Roles that review applications and may see a child's full ID number.
+REVIEWER_ROLES = (Role.SCHOOL, Role.BUREAU)
+
+
+class TransitionError(ValidationError):
+    """A decision that the review state machine does not allow, or that lacks a reason."""
 
 
 class Application(models.Model):
@@ -293,3 +377,137 @@ class Application(models.Model):
     @property
     def number(self) -> str:
         return self.applicant.number
+
+    # The review state machine: submitted → under review → eligible / ineligible / needs more
+    # documents; once documents arrive the application goes back under review. Eligible and
+    # ineligible are final: the lottery roster is built from them.
+    TRANSITIONS = {
+        Status.SUBMITTED: (Status.UNDER_REVIEW,),
+        Status.UNDER_REVIEW: (Status.ELIGIBLE, Status.INELIGIBLE, Status.NEEDS_DOCUMENTS),
+        Status.NEEDS_DOCUMENTS: (Status.UNDER_REVIEW,),
+        Status.ELIGIBLE: (),
+        Status.INELIGIBLE: (),
+    }
+    DECISIONS = (Status.ELIGIBLE, Status.INELIGIBLE, Status.NEEDS_DOCUMENTS)
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+    def allowed_next(self) -> list[str]:
+        return list(self.TRANSITIONS.get(self.status, ()))
+
+    def decide(self, status: str, reason: str, by) -> "ApplicationReview":
+        """Move to ``status`` with the reviewer's reason; recorded in the history and the audit log.
+
+        Raises TransitionError for a move the state machine refuses or a decision without reason.
+        """
+        reason = (reason or "").strip()
+        if status in self.DECISIONS and not reason:
+            raise TransitionError(_("每项审核决定都必须填写理由。"), code="reason_required")
+        with transaction.atomic():
+            # Lock the row: two reviewers deciding the same application at once would otherwise
+            # both pass the transition check against the same old status.
+            locked = Application.objects.select_for_update().get(pk=self.pk)
+            if not locked.can_move_to(status):
+                raise TransitionError(
+                    _("不能从“%(old)s”变更为“%(new)s”。")
+                    % {
+                        "old": Application.Status(locked.status).label,
+                        "new": Application.Status(status).label
+                        if status in Application.Status.values
+                        else status,
+                    },
+                    code="transition_refused",
+                )
+            old = locked.status
+            now = timezone.now()
+            locked.status = status
+            locked.status_reason = reason[:500]
+            locked.decided_at = now
+            locked.decided_by = by if getattr(by, "is_authenticated", False) else None
+            locked.save(update_fields=["status", "status_reason", "decided_at", "decided_by"])
+            review = ApplicationReview.objects.create(
+                application=locked,
+                from_status=old,
+                to_status=status,
+                reason=reason[:500],
+                by=locked.decided_by,
+                at=now,
+            )
+            audit.record(
+                "enrollment.application_decided",
+                locked,
+                actor=by,
+                payload={"from": old, "to": status, "school": locked.school.code},
+            )
+        self.status, self.status_reason = locked.status, locked.status_reason
+        self.decided_at, self.decided_by_id = locked.decided_at, locked.decided_by_id
+        return review
+
+
+class ApplicationReview(models.Model):
+    """One step of an application's review history: who moved it where, when and why."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("报名申请")
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Application.Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Application.Status.choices)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["application", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+
+def document_path(instance, filename: str) -> str:
+    # The stored name never carries the uploader's file name (it may contain a child's name).
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"enrollment/documents/{instance.application.year}/{secrets.token_hex(16)}.{ext}"
+
+
+class ApplicationDocument(models.Model):
+    class Kind(models.TextChoices):
+        HUKOU = "hukou", _("户口簿")
+        RESIDENCE = "residence", _("房产证明或租赁合同")
+        BIRTH = "birth", _("出生医学证明")
+        ID = "id", _("身份证")
+        OTHER = "other", _("其他材料")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("报名申请")
+    )
+    kind = models.CharField(_("材料类型"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("文件"), upload_to=document_path)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("报名材料")
+        verbose_name_plural = _("报名材料")
+        ordering = ["application", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.application_id})"
