@@ -1,8 +1,11 @@
 """Sunshine settings. Every value can be set from the environment; see README "Configuration"."""
 
+import base64
 from pathlib import Path
 
 import dj_database_url
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.lib.env import envbool, envint, envlist, envstr
@@ -139,6 +142,33 @@ CACHES = {
 
 # Public site address, used in links printed on posters and sent in messages.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+
+# Complaints (信访举报).
+# COMPLAINTS_ENCRYPTION_KEY: Fernet key(s) that encrypt complaint text, attachments and reporters'
+# identities at rest; comma-separated, newest first (older keys still decrypt, for rotation).
+# Make one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+# Unset, it is derived from SECRET_KEY by HKDF-SHA256, so changing SECRET_KEY would make stored
+# complaints unreadable: set it explicitly in production (system check complaints.W001).
+COMPLAINTS_ENCRYPTION_KEY = envstr("COMPLAINTS_ENCRYPTION_KEY", "") or base64.urlsafe_b64encode(
+    HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"sunshine.complaints.encryption"
+    ).derive(SECRET_KEY.encode())
+).decode("ascii")
+# Fast-track deadlines, in working days of the Chinese calendar (make-up days count as working).
+COMPLAINTS_ACK_WORKING_DAYS = envint("COMPLAINTS_ACK_WORKING_DAYS", 1)
+COMPLAINTS_CONCLUDE_WORKING_DAYS = envint("COMPLAINTS_CONCLUDE_WORKING_DAYS", 30)
+COMPLAINTS_SEASON_CONCLUDE_WORKING_DAYS = envint("COMPLAINTS_SEASON_CONCLUDE_WORKING_DAYS", 15)
+# Enrolment season as MM-DD:MM-DD (inclusive); complaints accepted inside it use the season limit.
+COMPLAINTS_ENROLMENT_SEASON = envstr("COMPLAINTS_ENROLMENT_SEASON", "05-01:09-30")
+# Remind handlers this many working days before a deadline; escalate the day after it.
+COMPLAINTS_REMIND_WORKING_DAYS = envint("COMPLAINTS_REMIND_WORKING_DAYS", 1)
+# Concluded, rejected or merged complaints are purged with their files after this many days.
+COMPLAINTS_RETENTION_DAYS = envint("COMPLAINTS_RETENTION_DAYS", 730)
+# Failed receipt-code look-ups: per client and in total per window, and a delay per failure.
+COMPLAINTS_RECEIPT_MAX_FAILURES = envint("COMPLAINTS_RECEIPT_MAX_FAILURES", 5)
+COMPLAINTS_RECEIPT_GLOBAL_MAX_FAILURES = envint("COMPLAINTS_RECEIPT_GLOBAL_MAX_FAILURES", 200)
+COMPLAINTS_RECEIPT_WINDOW_SECONDS = envint("COMPLAINTS_RECEIPT_WINDOW_SECONDS", 900)
+COMPLAINTS_RECEIPT_FAILURE_DELAY_MS = envint("COMPLAINTS_RECEIPT_FAILURE_DELAY_MS", 1000)
 
 LOGGING = {
     "version": 1,
