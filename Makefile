@@ -27,6 +27,7 @@ run: demo
 	@mkdir -p var
 	@echo ""
 	@echo "Sunshine is at http://$(HOST):$(PORT)/  (stop with Ctrl-C; worker log: var/worker.log)"
+	@$(PY) manage.py schedule_jobs > /dev/null
 	@$(PY) manage.py db_worker --queue-name '*' > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

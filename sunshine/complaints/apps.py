@@ -17,6 +17,10 @@ class ComplaintsConfig(AppConfig):
         ),
     ]
     dashboard_panels = ["sunshine.complaints.dashboard.panel"]
+    daily_tasks = [
+        ("sunshine.complaints.tasks.run_deadline_checks", "08:00"),
+        ("sunshine.complaints.tasks.run_retention_purge", "03:00"),
+    ]
 
     def ready(self):
         from sunshine.complaints import checks  # noqa: F401

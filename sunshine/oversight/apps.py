@@ -16,3 +16,4 @@ class OversightConfig(AppConfig):
         NavItem("oversight:problem_list", _("整改问题"), (Role.SCHOOL,), order=40),
     ]
     dashboard_panels = ["sunshine.oversight.dashboard.panel"]
+    daily_tasks = [("sunshine.oversight.tasks.mark_overdue_task", "00:05")]

@@ -95,13 +95,29 @@ def test_the_command_and_the_task_run_the_same_sweep(world, make_problem, school
 def test_on_the_database_backend_the_task_queues_tomorrows_run_once(settings, world):
     from django_tasks_db.models import DBTaskResult
 
-    from sunshine.oversight.tasks import mark_overdue_task, next_run, schedule_next
+    from sunshine.core.schedule import next_run, schedule_daily
+    from sunshine.oversight.tasks import mark_overdue_task
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     now = datetime.datetime(2023, 8, 2, 10, 0, tzinfo=datetime.UTC)  # 18:00 in Shanghai
-    assert next_run(now).isoformat() == "2023-08-03T00:05:00+08:00"
-    assert schedule_next(now) is True
-    assert schedule_next(now) is False  # one waiting run is enough
+    at = datetime.time(0, 5)
+    assert next_run(at, now).isoformat() == "2023-08-03T00:05:00+08:00"
+    assert schedule_daily(mark_overdue_task, at, now) is True
+    assert schedule_daily(mark_overdue_task, at, now) is False  # one waiting run is enough
     queued = DBTaskResult.objects.get()
     assert queued.task_path == mark_overdue_task.module_path
-    assert queued.run_after == next_run(now)
+    assert queued.run_after == next_run(at, now)
+
+
+def test_schedule_jobs_queues_every_daily_task_once(settings, db):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    call_command("schedule_jobs")
+    call_command("schedule_jobs")
+    paths = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert paths == [
+        "sunshine.complaints.tasks.run_deadline_checks",
+        "sunshine.complaints.tasks.run_retention_purge",
+        "sunshine.oversight.tasks.mark_overdue_task",
+    ]
