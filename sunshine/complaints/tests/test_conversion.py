@@ -38,6 +38,9 @@ def test_it_converts_a_complaint_into_a_problem(client, file_complaint, inspecto
     html = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
     assert problem.number in html
     assert reverse("oversight:problem_detail", args=[problem.pk]) in html
+    # ... and the problem's page links back to the complaint.
+    html = client.get(reverse("oversight:problem_detail", args=[problem.pk])).content.decode()
+    assert reverse("complaints:detail", args=[complaint.pk]) in html
 
 
 def test_the_category_defaults_from_the_complaint(file_complaint, inspector):
