@@ -59,7 +59,7 @@ def record_failure(request) -> None:
 def submission_allowed(request) -> bool:
     """At most COMPLAINTS_MAX_SUBMISSIONS_PER_HOUR complaints per client per hour, so a flood
     cannot bury the channel on enrolment day. Counts only; nothing names the client."""
-    limit = getattr(settings, "COMPLAINTS_MAX_SUBMISSIONS_PER_HOUR", 20)
+    limit = settings.COMPLAINTS_MAX_SUBMISSIONS_PER_HOUR
     key = _client_key(request, "submissions", int(time.time() // 3600))
     cache.add(key, 0, timeout=3600)
     try:
