@@ -182,7 +182,14 @@ class SmsHttpChannel:
             if e.code >= 500 or e.code == 429:
                 raise TemporaryFailure(reason) from e
             raise PermanentFailure(reason) from e
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+        except TimeoutError as e:
+            # The request may have reached the gateway: sending again could duplicate it.
+            raise PermanentFailure(_("短信网关无响应，是否已发出无法确认，请核实后再重发")) from e
+        except (urllib.error.URLError, ConnectionError) as e:
+            if isinstance(getattr(e, "reason", None), TimeoutError):
+                raise PermanentFailure(
+                    _("短信网关无响应，是否已发出无法确认，请核实后再重发")
+                ) from e
             raise TemporaryFailure(_("短信网关无法连接")) from e
 
     def close(self) -> None:

@@ -318,7 +318,11 @@ class Campaign(models.Model):
             if campaign.status not in (Campaign.Status.SENDING, Campaign.Status.COMPLETED):
                 raise CampaignError(_("该批次当前不能重发。"))
             n = campaign.deliveries.filter(state=Delivery.State.FAILED).update(
-                state=Delivery.State.QUEUED, failure_reason="", attempts=0, claim_token=""
+                state=Delivery.State.QUEUED,
+                failure_reason="",
+                attempts=0,
+                claim_token="",
+                handed_over_at=None,
             )
             if not n:
                 raise CampaignError(_("没有发送失败的消息。"))
@@ -400,6 +404,9 @@ class Delivery(models.Model):
     token_hash = models.CharField(_("阅读令牌哈希"), max_length=64, unique=True)
     claim_token = models.CharField(max_length=32, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set just before a message is handed to a channel that cannot recognise a repeat (SMTP, an
+    # HTTP gateway): a row found claimed with this set was perhaps sent by a worker that died.
+    handed_over_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)

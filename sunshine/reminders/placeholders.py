@@ -130,8 +130,10 @@ def compose(campaign, staff, token: str, *, subject: str = "", body: str = "") -
     """The subject and text of one person's message; the personal link is always included."""
     link = read_link(token)
     values = values_for(campaign, staff, link=link)
-    body = body or campaign.body
+    # A draft has no copy of the text yet: it is taken from its template when queued.
+    body = body or campaign.body or campaign.template.body
+    subject = subject or campaign.subject or campaign.template.subject
     text = render(body, values)
     if "link" not in used_keys(body):
         text = text.rstrip() + "\n" + _("阅读并确认：%(link)s") % {"link": link}
-    return render(subject or campaign.subject, values), text
+    return render(subject, values), text

@@ -55,11 +55,19 @@ def send_campaign(campaign_id: int) -> dict:
     return run(campaign_id)
 
 
-def enqueue(campaign_id: int, run_after: datetime | None = None) -> None:
+def enqueue(campaign_id: int, run_after: datetime | None = None) -> bool:
+    """Hand the campaign to a worker, now or at ``run_after``.
+
+    A backend that cannot defer (the immediate backend of the tests) gets nothing for a later
+    time: ``reminders_resume`` (cron) hands over campaigns that have come due.
+    """
     t = send_campaign
-    if run_after is not None and t.get_backend().supports_defer:
+    if run_after is not None and run_after > timezone.now():
+        if not t.get_backend().supports_defer:
+            return False
         t = t.using(run_after=run_after)
     t.enqueue(campaign_id)
+    return True
 
 
 def _lease() -> timedelta:
@@ -112,7 +120,7 @@ def _record_sent(ids: list[int], token: str) -> None:
     if not ids:
         return
     n = Delivery.objects.filter(id__in=ids, claim_token=token, state=Delivery.State.SENDING).update(
-        state=Delivery.State.SENT, sent_at=timezone.now(), claim_token=""
+        state=Delivery.State.SENT, sent_at=timezone.now(), claim_token="", handed_over_at=None
     )
     if n != len(ids):
         # Our lease ran out and another worker took the rows over; it re-sends them through an
@@ -128,7 +136,10 @@ def _record_failed(d: Delivery, token: str, reason: str) -> None:
 
 def _requeue(d: Delivery, token: str, reason: str) -> None:
     Delivery.objects.filter(id=d.id, claim_token=token, state=Delivery.State.SENDING).update(
-        state=Delivery.State.QUEUED, failure_reason=reason[:200], claim_token=""
+        state=Delivery.State.QUEUED,
+        failure_reason=reason[:200],
+        claim_token="",
+        handed_over_at=None,
     )
 
 
@@ -149,7 +160,7 @@ def process(campaign: Campaign, token: str, rows, taken_over: set[int], channels
             _renew(token)
             last_renew = time.monotonic()
         channel = channels[d.channel]
-        if d.id in taken_over and not channel.idempotent:
+        if d.handed_over_at and not channel.idempotent:
             _record_failed(d, token, _("发送过程中断，是否已发出无法确认，请核实后再重发"))
             failed += 1
             continue
@@ -160,6 +171,10 @@ def process(campaign: Campaign, token: str, rows, taken_over: set[int], channels
             continue
         try:
             subject, body = compose(campaign, d.staff, d.read_token)
+            if not channel.idempotent:
+                Delivery.objects.filter(id=d.id, claim_token=token).update(
+                    handed_over_at=timezone.now()
+                )
             channel.send(OutgoingMessage(d.message_key, to, subject, body))
         except PlaceholderError as e:
             _record_failed(d, token, str(e))
