@@ -2,8 +2,8 @@
 
 The test runs outside pytest-django's database: it builds its own SQLite file, queues a
 campaign of 200 people (half by SMS, half by e-mail, both file backends), starts
-`manage.py db_worker`, kills it after some messages have been written, restarts it (after
-`reminders_resume`, as an operator or cron would) and checks the outboxes: every person has
+`manage.py db_worker`, kills it after some messages have been written, restarts two workers
+(after `reminders_resume`, as an operator or cron would) and checks the outboxes: every person has
 exactly one message, and every delivery row says sent.
 """
 
@@ -128,12 +128,26 @@ def test_it_survives_a_killed_worker_without_loss_or_duplicates(fast_tmp):
 
     # Batches of 20 are recorded as a whole, so a kill after the 50th file almost always
     # leaves written-but-unrecorded rows in 'sending': the hard case.
-    # Restart: once the dead worker's lease has run out, its rows are taken over.
+    # Restart: once the dead worker's lease has run out, its rows are taken over. Two workers
+    # at once (the campaign handed over twice) must still not send anything twice.
     time.sleep(2.2)
-    resumed = manage(env, "reminders_resume")
-    assert resumed.returncode == 0 and "1 campaign" in resumed.stdout
-    again = manage(env, *worker_args)
-    assert again.returncode == 0, again.stderr
+    resume_twice = "from sunshine.reminders.sending import resume_stalled as r; print(r() + r())"
+    resumed = manage(env, "shell", "-c", resume_twice)
+    assert resumed.returncode == 0 and resumed.stdout.strip().endswith("[1, 1]"), resumed.stderr
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", *worker_args, "--max-tasks", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for w in workers:
+        _out, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err
 
     got = outbox(tmp_path)
     assert len(got) == PEOPLE  # nobody lost
