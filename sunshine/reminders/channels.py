@@ -107,8 +107,18 @@ class EmailChannel:
             backend = PER_MESSAGE_FILE_BACKEND
         self.idempotent = backend == PER_MESSAGE_FILE_BACKEND
         self.connection = get_connection(backend)
+        self.opened = False
 
     def send(self, message: OutgoingMessage) -> None:
+        if not self.opened:
+            # One connection for the whole run (SMTP: one login, not one per message).
+            try:
+                self.connection.open()
+            except (OSError, ConnectionError) as e:
+                raise TemporaryFailure(
+                    _("邮件服务器暂时无法连接（%(kind)s）") % {"kind": type(e).__name__}
+                ) from e
+            self.opened = True
         email = EmailMessage(
             message.subject,
             message.body,

@@ -143,10 +143,11 @@ def _requeue(d: Delivery, token: str, reason: str) -> None:
     )
 
 
-def _renew(token: str) -> None:
-    Delivery.objects.filter(claim_token=token, state=Delivery.State.SENDING).update(
-        claimed_at=timezone.now()
-    )
+def _renew(campaign_id: int, token: str) -> None:
+    """Extend our lease during a long (rate-limited) batch, and show we are alive."""
+    now = timezone.now()
+    Delivery.objects.filter(claim_token=token, state=Delivery.State.SENDING).update(claimed_at=now)
+    Campaign.objects.filter(pk=campaign_id).update(heartbeat_at=now)
 
 
 def process(campaign: Campaign, token: str, rows, taken_over: set[int], channels) -> dict:
@@ -157,7 +158,7 @@ def process(campaign: Campaign, token: str, rows, taken_over: set[int], channels
     last_renew = time.monotonic()
     for d in rows:
         if time.monotonic() - last_renew > renew_every:
-            _renew(token)
+            _renew(campaign.pk, token)
             last_renew = time.monotonic()
         channel = channels[d.channel]
         if d.handed_over_at and not channel.idempotent:
