@@ -91,6 +91,20 @@ class StaffMember(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def set_active(self, active: bool, *, actor=None) -> None:
+        """Take someone out of (or back into) every future audience; past records stay."""
+        with transaction.atomic():
+            n = StaffMember.objects.filter(pk=self.pk, active=not active).update(active=active)
+            if n:
+                audit.record(
+                    "reminders.staff_activated" if active else "reminders.staff_deactivated",
+                    self,
+                    actor=actor,
+                    object_repr=f"{self.organisation_id}/{self.pk}",
+                    payload={},
+                )
+        self.refresh_from_db()
+
     @property
     def masked_mobile(self) -> str:
         return f"{self.mobile[:3]}****{self.mobile[-4:]}" if self.mobile else ""

@@ -9,6 +9,7 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/import/", views.staff_import, name="staff_import"),
+    path("staff/<int:pk>/toggle/", views.staff_toggle, name="staff_toggle"),
     path("templates/", views.template_list, name="template_list"),
     path("templates/new/", views.template_edit, name="template_new"),
     path("templates/<int:pk>/", views.template_edit, name="template_edit"),

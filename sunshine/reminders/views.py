@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -193,6 +194,25 @@ def staff_import(request):
     )
 
 
+@require_POST
+@role_required(*SENDERS)
+def staff_toggle(request, pk):
+    person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=pk)
+    person.set_active(not person.active, actor=request.user)
+    if person.active:
+        messages.success(
+            request, _("%(name)s 已恢复，今后的批次会发送给其本人。") % {"name": person.name}
+        )
+    else:
+        messages.success(
+            request, _("%(name)s 已停用，今后的批次不再发送给其本人。") % {"name": person.name}
+        )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "reminders:staff_list"
+    return redirect(back)
+
+
 # --- templates ----------------------------------------------------------------------------
 
 
@@ -301,12 +321,11 @@ def campaign_detail(request, pk):
         person = campaign.deliveries.select_related("staff__organisation").first()
         if person:
             preview = _preview(campaign, person.staff)
-    failures = Paginator(
-        campaign.deliveries.filter(state=Delivery.State.FAILED).select_related(
-            "staff", "organisation"
-        ),
-        50,
-    ).get_page(request.GET.get("page"))
+    deliveries = campaign.deliveries.select_related("staff", "organisation").order_by("id")
+    state = request.GET.get("state", "")
+    if state in Delivery.State.values:
+        deliveries = deliveries.filter(state=state)
+    recipients = Paginator(deliveries, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "reminders/campaign_detail.html",
@@ -317,7 +336,9 @@ def campaign_detail(request, pk):
             "audience_by_org": audience_by_org,
             "audience_total": sum(r["n"] for r in audience_by_org),
             "preview": preview,
-            "failures": failures,
+            "recipients": recipients,
+            "state": state,
+            "states": Delivery.State.choices,
             "refresh": campaign.status in (Campaign.Status.SENDING, Campaign.Status.SCHEDULED),
         },
     )

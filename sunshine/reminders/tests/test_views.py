@@ -149,3 +149,36 @@ def test_list_pages_keep_their_query_count(
         client.get(reverse("reminders:staff_list"))
     with django_assert_max_num_queries(14):
         client.get(reverse("reminders:index"))
+
+
+def test_a_deactivated_person_gets_no_further_reminders(client, inspector, campaign, make_staff):
+    from sunshine.reminders import sending
+
+    stays, leaves = make_staff(2)
+    url = reverse("reminders:staff_toggle", args=[leaves.pk])
+    r = client.post(url, {"next": "https://evil.example.com/"})
+    assert r["Location"] == reverse("reminders:staff_list")  # no open redirect
+    leaves.refresh_from_db()
+    assert not leaves.active
+    assert AuditEntry.objects.filter(action="reminders.staff_deactivated").exists()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(sending, "enqueue", lambda *a, **k: True)
+        campaign.queue()
+    assert list(campaign.deliveries.values_list("staff", flat=True)) == [stays.pk]
+    client.post(url, {"next": reverse("reminders:staff_list") + "?q=x"})
+    leaves.refresh_from_db()
+    assert leaves.active
+
+
+def test_the_campaign_page_lists_recipients_by_state(
+    client, inspector, campaign, make_staff, django_capture_on_commit_callbacks
+):
+    make_staff(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.queue()
+    campaign.deliveries.first().mark_read()
+    url = reverse("reminders:campaign_detail", args=[campaign.pk])
+    page = client.get(url, {"state": "read"}).content.decode()
+    assert page.count('<span class="badge ok">已阅读</span>') == 1
+    assert page.count('<span class="badge ok">已送达</span>') == 0
+    assert client.get(url).content.decode().count('<span class="badge ok">已送达</span>') == 2
