@@ -61,8 +61,6 @@ def write_once(directory: Path, name: str, data: bytes) -> bool:
     """Write ``directory/name`` atomically unless it exists. True if this call wrote it."""
     directory.mkdir(parents=True, exist_ok=True)
     final = directory / name
-    if final.exists():
-        return False
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:

@@ -8,6 +8,7 @@ database or the settings, as the Django template language could.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +60,12 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 def used_keys(text: str) -> set[str]:
     """The canonical keys a text uses; raises PlaceholderError on anything unknown."""
+    return set(_checked(text))
+
+
+@functools.lru_cache(maxsize=128)
+def _checked(text: str) -> frozenset[str]:
+    # Cached: a campaign renders the same text for thousands of people.
     keys = set()
     for m in _TOKEN.finditer(text):
         token = m.group(0)
@@ -81,7 +88,7 @@ def used_keys(text: str) -> set[str]:
                 column,
             )
         keys.add(ALIASES[name])
-    return keys
+    return frozenset(keys)
 
 
 def render(text: str, values: dict[str, str]) -> str:
@@ -103,12 +110,20 @@ def _date(d: date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
+@functools.cache
+def _path(name: str, *args) -> str | None:
+    # Cached: URL patterns do not change while the process runs, and reversing costs more than
+    # everything else in composing a message.
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # the complaints app may not offer a public form yet
+        return None
+
+
 def values_for(campaign, staff, *, link: str = "") -> dict[str, str]:
     district = campaign.district
-    try:
-        complaint_url = settings.SITE_URL.rstrip("/") + reverse("complaints:new")
-    except NoReverseMatch:  # the complaints app may not offer a public form yet
-        complaint_url = ""
+    complaint_path = _path("complaints:new")
+    complaint_url = settings.SITE_URL.rstrip("/") + complaint_path if complaint_path else ""
     return {
         "name": staff.name,
         "organisation": staff.organisation.name,
@@ -123,7 +138,8 @@ def values_for(campaign, staff, *, link: str = "") -> dict[str, str]:
 
 
 def read_link(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("reminders:read", args=[token])
+    prefix = _path("reminders:read", "TOKEN").removesuffix("TOKEN/")
+    return f"{settings.SITE_URL.rstrip('/')}{prefix}{token}/"
 
 
 def compose(campaign, staff, token: str, *, subject: str = "", body: str = "") -> tuple[str, str]:
