@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -161,10 +162,13 @@ def _header_map(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
 
 
 def _category(value: str) -> str | None:
+    """A category from its code, its Chinese name or its name in the current language."""
     if not value:
         return StaffMember.Category.OTHER
     for choice in StaffMember.Category:
-        if value in (choice.value, str(choice.label)):
+        with translation.override(None):
+            source = str(choice.label)
+        if value in (choice.value, source, str(choice.label)):
             return choice.value
     aliases = {"校领导": "school_leader", "招生人员": "enrolment", "局领导": "bureau_leader"}
     return aliases.get(value)

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from sunshine.core.models import District, Organisation
 from sunshine.reminders.models import Campaign, MessageTemplate, StaffMember
@@ -19,6 +20,13 @@ def outboxes(settings, tmp_path) -> dict[str, Path]:
     settings.REMINDERS_SMS_BACKEND = "file"
     settings.REMINDERS_SMS_DIR = str(tmp_path / "sms")
     return {"email": tmp_path / "mail", "sms": tmp_path / "sms"}
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    """The interface's default language, whatever an earlier test left active in this thread."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture(autouse=True)

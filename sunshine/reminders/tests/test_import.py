@@ -153,3 +153,14 @@ def test_it_refuses_a_row_whose_mobile_and_email_belong_to_two_people(qx, make_s
     with pytest.raises(importer.ImportFailed) as exc:
         importer.import_staff(qx, "staff.csv", data)
     assert "两位不同人员" in exc.value.errors[0].reason
+
+
+def test_it_understands_chinese_categories_whatever_the_interface_language(qx):
+    from django.utils import translation
+
+    data = csv_bytes(
+        "王芳,龙隐小学,校长,学校领导,13800000001,", "李强,汇通小学,,School leaders,13800000002,"
+    )
+    with translation.override("en"):
+        assert importer.import_staff(qx, "staff.csv", data).created == 2
+    assert set(StaffMember.objects.values_list("category", flat=True)) == {"school_leader"}
