@@ -58,6 +58,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国海燕文婷雪梅志宏晓东春林凤琳颖慧"
 TEMPLATE_NAME = "2023年廉洁招生提醒"
 CAMPAIGN_TITLE = "2023年义务教育招生廉洁提醒"
+DRAFT_TITLE = "2026年义务教育招生廉洁提醒（学校领导、招生人员、局领导）"
 BODY = (
     "{姓名}同志：您好！2023年义务教育招生工作即将开始（报名时间{报名开始}至{报名截止}）。"
     "请严格遵守招生纪律，坚持阳光招生，不违规操作，不收受家长财物，坚决杜绝“人情生、关系生、金钱生”。"
@@ -182,6 +183,19 @@ def load(stdout=None) -> None:
             actor=inspector,
             payload={k: figures[k] for k in ("total", "delivered", "failed")} | {"by": "seed_demo"},
         )
+    # This year's reminder, ready to preview and send (it needs `make worker` running).
+    Campaign.objects.get_or_create(
+        district=district,
+        title=DRAFT_TITLE,
+        defaults={
+            "template": template,
+            "channel": Channel.SMS,
+            "categories": ["school_leader", "enrolment", "bureau_leader"],
+            "season_start": date(2026, 7, 1),
+            "season_end": date(2026, 7, 10),
+            "created_by": inspector,
+        },
+    )
     if stdout:
         f = campaign.figures()
         stdout.write(

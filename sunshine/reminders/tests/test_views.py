@@ -182,3 +182,21 @@ def test_the_campaign_page_lists_recipients_by_state(
     assert page.count('<span class="badge ok">已阅读</span>') == 1
     assert page.count('<span class="badge ok">已送达</span>') == 0
     assert client.get(url).content.decode().count('<span class="badge ok">已送达</span>') == 2
+
+
+def test_the_campaign_page_keeps_its_query_count(
+    client,
+    inspector,
+    campaign,
+    make_staff,
+    orgs,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    make_staff(40, org="龙隐小学")
+    make_staff(40, org="汇通小学", channel="email")
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.queue()
+    with django_assert_max_num_queries(16):
+        r = client.get(reverse("reminders:campaign_detail", args=[campaign.pk]))
+    assert r.status_code == 200
