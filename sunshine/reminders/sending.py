@@ -205,13 +205,15 @@ def process(campaign: Campaign, token: str, rows, taken_over: set[int], channels
 def finish(campaign_id: int) -> bool:
     """Mark the campaign completed if nothing is left to send. True when nothing is left."""
     with transaction.atomic():
+        # Lock the campaign first: "retry failed messages" requeues rows under the same lock,
+        # so the check below cannot miss rows requeued by a transaction about to commit.
+        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
         if Delivery.objects.filter(campaign_id=campaign_id, state__in=Delivery.PENDING).exists():
             return False
-        n = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).update(
-            status=Campaign.Status.COMPLETED, completed_at=timezone.now()
-        )
-        if n:
-            campaign = Campaign.objects.get(pk=campaign_id)
+        if campaign.status == Campaign.Status.SENDING:
+            campaign.status = Campaign.Status.COMPLETED
+            campaign.completed_at = timezone.now()
+            campaign.save(update_fields=["status", "completed_at"])
             figures = campaign.figures()
             audit.record(
                 "reminders.campaign_completed",
