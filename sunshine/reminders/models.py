@@ -315,6 +315,8 @@ class Campaign(models.Model):
             campaign = Campaign.objects.select_for_update().get(pk=self.pk)
             if campaign.status != Campaign.Status.SENDING:
                 raise CampaignError(_("只有发送中的批次可以继续发送。"))
+            campaign.heartbeat_at = timezone.now()
+            campaign.save(update_fields=["heartbeat_at"])
             audit.record(
                 "reminders.campaign_resumed",
                 campaign,
@@ -322,6 +324,7 @@ class Campaign(models.Model):
                 payload={"left": campaign.deliveries.filter(state__in=Delivery.PENDING).count()},
             )
             transaction.on_commit(lambda: sending.enqueue(campaign.pk))
+        self.refresh_from_db()
 
     def retry_failed(self, *, actor=None) -> int:
         """Queue the failed deliveries again, on an operator's decision."""

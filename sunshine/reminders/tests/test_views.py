@@ -200,3 +200,29 @@ def test_the_campaign_page_keeps_its_query_count(
     with django_assert_max_num_queries(16):
         r = client.get(reverse("reminders:campaign_detail", args=[campaign.pk]))
     assert r.status_code == 200
+
+
+def test_a_stalled_campaign_can_be_resumed_from_its_page(
+    client, inspector, campaign, make_staff, outboxes, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from sunshine.reminders import sending
+
+    make_staff(3)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(sending, "enqueue", lambda *a, **k: True)  # no worker picks it up
+        campaign.queue()
+    Campaign.objects.filter(pk=campaign.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    url = reverse("reminders:campaign_detail", args=[campaign.pk])
+    assert "发送已停滞" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("reminders:campaign_resume", args=[campaign.pk]), follow=True)
+    assert "已重新交给后台继续发送" in r.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.COMPLETED
+    assert AuditEntry.objects.filter(action="reminders.campaign_resumed").exists()
