@@ -130,6 +130,21 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "sunshine@localhost")
 
+# Integrity reminders (sunshine.reminders): the SMS gateway and the sending pace.
+# REMINDERS_SMS_BACKEND is "file" (one file per message under REMINDERS_SMS_DIR) or "http"
+# (POST to REMINDERS_SMS_URL with REMINDERS_SMS_USER / REMINDERS_SMS_PASSWORD).
+REMINDERS_SMS_BACKEND = envstr("REMINDERS_SMS_BACKEND", "file")
+REMINDERS_SMS_DIR = envstr("REMINDERS_SMS_DIR", str(BASE_DIR / "var" / "sms"))
+REMINDERS_SMS_URL = envstr("REMINDERS_SMS_URL", "")
+REMINDERS_SMS_USER = envstr("REMINDERS_SMS_USER", "")
+REMINDERS_SMS_PASSWORD = envstr("REMINDERS_SMS_PASSWORD", "")
+REMINDERS_SMS_TIMEOUT = envint("REMINDERS_SMS_TIMEOUT", 10)
+# Messages claimed per batch; seconds before a batch claimed by a vanished worker is taken
+# over; milliseconds to wait between two messages (gateways limit the rate).
+REMINDERS_BATCH_SIZE = envint("REMINDERS_BATCH_SIZE", 200)
+REMINDERS_LEASE_SECONDS = envint("REMINDERS_LEASE_SECONDS", 300)
+REMINDERS_SEND_INTERVAL_MS = envint("REMINDERS_SEND_INTERVAL_MS", 0)
+
 # Background work: django-tasks with its database backend, no broker needed.
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
