@@ -25,16 +25,20 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 # The background worker (reminders, deadlines) runs beside the web server and stops with it.
+# Before it starts: queue the daily jobs, and hand back reminder campaigns a killed worker left.
 run: demo
 	@mkdir -p var
 	@echo ""
 	@echo "Sunshine is at http://$(HOST):$(PORT)/  (stop with Ctrl-C; worker log: var/worker.log)"
 	@$(PY) manage.py schedule_jobs > /dev/null
+	@$(PY) manage.py reminders_resume > /dev/null
 	@$(PY) manage.py db_worker --queue-name '*' > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: migrate
+	$(PY) manage.py schedule_jobs
+	$(PY) manage.py reminders_resume
 	$(PY) manage.py db_worker --queue-name '*'
 
 test: install
