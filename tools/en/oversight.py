@@ -269,4 +269,5 @@ EN = {
     "整改时限已调整。": "Deadline moved.",
     "请填写新的时限和调整原因。": "Please give the new deadline and the reason.",
     "问责记录已保存。": "Accountability recorded.",
+    "举报": "Complaint",
 }
