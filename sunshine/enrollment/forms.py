@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sunshine.enrollment import uploads
+from sunshine.core import uploads
 from sunshine.enrollment.models import (
     Application,
     ApplicationDocument,
@@ -50,7 +50,7 @@ class DocumentForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        self.kind_sniffed = uploads.check_upload(upload, uploads.DOCUMENT_KINDS)
+        self.kind_sniffed = uploads.check_upload(upload, uploads.DOCUMENTS)
         return upload
 
 
@@ -62,7 +62,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        uploads.check_upload(upload, uploads.IMPORT_KINDS)
+        uploads.check_upload(upload, uploads.SPREADSHEETS)
         return upload
 
 

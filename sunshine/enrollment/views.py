@@ -305,7 +305,7 @@ def upload_document(request, pk):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect("enrollment:application", pk=application.pk)
-    from sunshine.enrollment import uploads
+    from sunshine.core import uploads
 
     upload = form.cleaned_data["file"]
     with transaction.atomic():
@@ -313,7 +313,7 @@ def upload_document(request, pk):
             application=application,
             kind=form.cleaned_data["kind"],
             original_name=PurePath(upload.name).name[:200],
-            content_type=uploads.CONTENT_TYPES[form.kind_sniffed],
+            content_type=uploads.content_type(form.kind_sniffed),
             size=upload.size,
             uploaded_by=request.user,
         )

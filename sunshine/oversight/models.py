@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sunshine.core import audit
+from sunshine.core import audit, uploads
 from sunshine.core.models import District, Organisation
 from sunshine.core.roles import Role
+from sunshine.core.uploads import check_upload
 
 
 def _user(by):
@@ -621,10 +622,8 @@ class Problem(models.Model):
     def report_rectification(self, *, text: str, by, files=()) -> RectificationReport:
         if not text.strip():
             raise ValidationError(_("请说明整改情况。"))
-        from sunshine.oversight.uploads import check_upload
-
         for f in files:
-            check_upload(f)  # refuse a bad file before anything changes
+            check_upload(f, uploads.IMAGES_AND_OFFICE)  # refuse a bad file before anything changes
         with transaction.atomic():
             self._move(self.Status.REPORTED, by)
             report = RectificationReport.objects.create(
@@ -766,9 +765,7 @@ class Evidence(models.Model):
 
     @classmethod
     def attach(cls, upload, *, by, visit=None, report=None) -> Evidence:
-        from sunshine.oversight.uploads import check_upload
-
-        kind = check_upload(upload)
+        kind = check_upload(upload, uploads.IMAGES_AND_OFFICE)
         with transaction.atomic():
             ev = cls.objects.create(
                 visit=visit,

@@ -12,8 +12,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from sunshine.core import audit
 from sunshine.core.models import District, Organisation
+from sunshine.core.uploads import SPREADSHEETS, check_upload
 from sunshine.reminders.models import StaffMember
 
 MAX_ROWS = 50_000
@@ -81,18 +82,11 @@ class ImportFailed(Exception):
 
 
 def _sniff(name: str, data: bytes) -> str:
-    ext = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    if ext == "xlsx":
-        if not data.startswith(b"PK\x03\x04"):
-            raise ImportFailed(
-                [RowError(0, "file", _("文件扩展名为 .xlsx，但内容不是 Excel 文件"))]
-            )
-        return "xlsx"
-    if ext == "csv":
-        if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
-            raise ImportFailed([RowError(0, "file", _("文件扩展名为 .csv，但内容不是文本"))])
-        return "csv"
-    raise ImportFailed([RowError(0, "file", _("只接受 .xlsx 或 .csv 文件"))])
+    """Size, extension and content, by the one upload check every app uses."""
+    try:
+        return check_upload(SimpleUploadedFile(name, data), SPREADSHEETS)
+    except ValidationError as exc:
+        raise ImportFailed([RowError(0, "file", message) for message in exc.messages]) from None
 
 
 def _cell(value) -> str:
@@ -105,17 +99,6 @@ def _cell(value) -> str:
 
 def read_rows(name: str, data: bytes) -> list[tuple[int, list[str]]]:
     """(row number as the user sees it, cells) for every row, header first."""
-    if len(data) > settings.UPLOAD_MAX_BYTES:
-        raise ImportFailed(
-            [
-                RowError(
-                    0,
-                    "file",
-                    _("文件过大（上限 %(mb)d MB）")
-                    % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-                )
-            ]
-        )
     kind = _sniff(name, data)
     if kind == "xlsx":
         import openpyxl

@@ -84,4 +84,8 @@ EN = {
     "密码已修改": "Password changed",
     "返回工作台": "Back to the dashboard",
     "保存": "Save",
+    "文件“%(name)s”太大（%(size)s），上限为 %(max)s。": "The file “%(name)s” is too large (%(size)s); the limit is %(max)s.",
+    "文件“%(name)s”是空的。": "The file “%(name)s” is empty.",
+    "不支持的文件类型：“%(name)s”；只接受 %(types)s。": "Unsupported file type: “%(name)s”; only %(types)s are accepted.",
+    "文件“%(name)s”的内容与其扩展名不符，请上传真实的文件。": "The content of “%(name)s” does not match its extension; please upload the real file.",
 }

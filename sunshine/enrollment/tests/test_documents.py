@@ -48,5 +48,5 @@ def test_it_refuses_a_file_over_the_limit(client, demo, make_application, settin
     application = make_application()
     client.force_login(demo["school_tml"])
     response = _upload(client, application, "big.png", b"\x89PNG\r\n\x1a\n" + b"0" * 200)
-    assert "文件过大" in response.content.decode()
+    assert "太大" in response.content.decode()
     assert not ApplicationDocument.objects.exists()

@@ -22,7 +22,7 @@ def test_it_accepts_a_real_png_and_serves_it_to_those_who_see_the_visit(client, 
 
 @pytest.mark.parametrize(
     "name, content, reason",
-    [("photo.png", b"GIF89a....", "不符"), ("script.exe", b"MZ....", "不受支持")],
+    [("photo.png", b"GIF89a....", "不符"), ("script.exe", b"MZ....", "不支持")],
 )
 def test_it_refuses_wrong_types(client, world, name, content, reason):
     client.force_login(world.inspector)
