@@ -23,7 +23,7 @@ import re
 import sys
 from array import array
 from collections.abc import Callable, Mapping
-from itertools import compress, filterfalse, islice, repeat
+from itertools import chain, compress, filterfalse, islice, repeat
 from operator import eq, itemgetter
 from typing import Any
 
@@ -54,6 +54,8 @@ APPLICANT_FIELDS = frozenset({"id", "choices", "priority"})
 # Unicode category Cc is exactly U+0000..U+001F and U+007F..U+009F.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _HEX64 = re.compile("[0-9a-f]{64}")
+# Characters that JSON writes escaped (control characters aside).
+_ESCAPED = re.compile(r'["\\]')
 
 Progress = Callable[[int, int], None]
 
@@ -165,10 +167,12 @@ class _Prepared:
         "priorities",
         "single_priority",
         "bundles",
+        "plain_ids",
     )
 
     def __init__(self) -> None:
         self.single_priority: list[int] | None = None
+        self.plain_ids = False  # True when no applicant id needs escaping in JSON
 
 
 def validate_manifest(m: Any) -> None:
@@ -228,7 +232,7 @@ def _prepare(m: Any) -> _Prepared:
     applicants = _list(m["applicants"], "applicants")
     if not applicants:
         raise ManifestError("applicants", "at least one applicant is required")
-    if not (mode == "single" and _fast_single_applicants(applicants, school_ids[0], default, p)):
+    if not _fast_applicants(applicants, school_ids, mode, default, p):
         _slow_applicants(applicants, seen_schools, mode, default, p)
 
     p.bundles = _bundles(m["bundles"], m["applicants"], mode, p)
@@ -236,8 +240,8 @@ def _prepare(m: Any) -> _Prepared:
     return p
 
 
-def _fast_single_applicants(apps: list, school: str, default: int, p: _Prepared) -> bool:
-    """Validate a single-mode applicant list with whole-list operations.
+def _fast_applicants(apps: list, schools: list[str], mode: str, default: int, p: _Prepared) -> bool:
+    """Validate an applicant list with whole-list operations.
 
     Returns False (and leaves the precise checks to the slow path) at the first sign of
     anything unusual; returns True only for a list that is certainly valid.
@@ -258,31 +262,42 @@ def _fast_single_applicants(apps: list, school: str, default: int, p: _Prepared)
     lengths = set(map(len, ids))
     if min(lengths) < 1 or max(lengths) > MAX_ID_LENGTH:
         return False
-    if _CONTROL.search("".join(ids)):
+    joined = "".join(ids)
+    if _CONTROL.search(joined):
         return False
     if len(set(ids)) != n:
         return False
-    if choices.count([school]) != n or set(map(type, choices)) != {list}:
+    if set(map(type, choices)) != {list}:
         return False
+    school_set = set(schools)
+    if mode == "single":
+        if choices.count([schools[0]]) != n:
+            return False
+    else:
+        if min(map(len, choices)) < 1:
+            return False
+        listed = list(chain.from_iterable(choices))
+        if set(map(type, listed)) != {str} or not school_set.issuperset(listed):
+            return False
+        if sum(map(len, map(set, choices))) != len(listed):  # a repeated choice
+            return False
     if set(map(type, prios)) != {dict}:
         return False
     given = list(filter(None, prios))
     single_priority = None
     if given:
-        if set(map(len, given)) != {1}:
+        if not school_set.issuperset(chain.from_iterable(given)):
             return False
-        try:
-            values = list(map(itemgetter(school), given))
-        except KeyError:
-            return False
+        values = list(chain.from_iterable(map(dict.values, given)))
         if set(map(type, values)) != {int} or min(values) < 1:
             return False
-        if set(values) != {default}:
-            single_priority = list(map(dict.get, prios, repeat(school), repeat(default)))
+        if mode == "single" and set(values) != {default}:
+            single_priority = list(map(dict.get, prios, repeat(schools[0]), repeat(default)))
     p.ids = ids
-    p.choices = None
-    p.priorities = None
+    p.choices = None if mode == "single" else choices
+    p.priorities = None if mode == "single" else prios
     p.single_priority = single_priority
+    p.plain_ids = not _ESCAPED.search(joined)
     return True
 
 
@@ -441,12 +456,21 @@ def manifest_digest(m: Mapping[str, Any], _p: _Prepared | None = None) -> str:
     h = hashlib.sha256()
     h.update(b'{"algorithm":' + canonical(m["algorithm"]) + b',"applicants":[')
     ids = _p.ids
+    if _p.plain_ids and len(set(prios)) == 1:
+        # Every applicant is written alike, and encode_basestring(id) is '"' + id + '"'.
+        tail = tails[prios[0]]
+        sep = '"' + tail + head + '"'
+    else:
+        sep = None
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        parts = [head] * (3 * len(chunk))
-        parts[1::3] = map(encode_basestring, chunk)
-        parts[2::3] = map(tails.__getitem__, prios[start : start + _CHUNK])
-        text = "".join(parts)
+        if sep is not None:
+            text = head + '"' + sep.join(chunk) + '"' + tail
+        else:
+            parts = [head] * (3 * len(chunk))
+            parts[1::3] = map(encode_basestring, chunk)
+            parts[2::3] = map(tails.__getitem__, prios[start : start + _CHUNK])
+            text = "".join(parts)
         h.update((text[1:] if start == 0 else text).encode("utf-8"))
     h.update(b"]," + canonical(rest)[1:])
     return h.hexdigest()
@@ -548,19 +572,19 @@ def draw(
     keys = unit_keys(seed, unit_ids, progress)
     order = lottery_order(keys, unit_ids)
     ranked = list(map(unit_ids.__getitem__, order))  # units by (key, id)
-    n_units = len(ranked)
 
+    # Lottery numbers in manifest order (the order of p.ids), which is also the order a
+    # sorted roster's canonical JSON needs: serialising the result is then cheap.
+    numbers = [0] * len(unit_ids)
+    for number, u in enumerate(order, 1):
+        numbers[u] = number
     if bundle_of_unit:
-        lottery: dict[str, int] = {}
-        for number, u in enumerate(ranked, 1):
-            members = bundle_of_unit.get(u)
-            if members is None:
-                lottery[u] = number
-            else:
-                for a in members:
-                    lottery[a] = number
+        number_of = dict(zip(unit_ids, numbers, strict=True))
+        for a, members in in_bundle.items():
+            number_of[a] = number_of[members[0]]
+        lottery = dict(zip(p.ids, map(number_of.__getitem__, p.ids), strict=True))
     else:
-        lottery = dict(zip(ranked, range(1, n_units + 1), strict=False))
+        lottery = dict(zip(p.ids, numbers, strict=True))
 
     if p.mode == "single":
         schools = {p.school_ids[0]: _single(p, ranked, unit_ids, order, bundle_of_unit)}
@@ -625,84 +649,87 @@ def _match(p: _Prepared, lottery: dict[str, int]) -> dict[str, dict[str, list[st
     sindex = {s: k for k, s in enumerate(p.school_ids)}
     base = n + 1
     default = p.default
-    lot = [lottery[a] for a in p.ids]
-    # For applicant a, prefs[a] lists (school index, rank value) most preferred first.
-    # rank value = priority * (n + 1) + lottery number: smaller is ranked higher, and it
-    # orders applicants exactly as (priority_s(a), key(a), id(a)).
-    prefs: list[list[tuple[int, int]]] = []
-    for i in range(n):
-        pr = p.priorities[i]
-        li = lot[i]
-        prefs.append([(sindex[s], pr.get(s, default) * base + li) for s in p.choices[i]])
-    by_lot = [0] * base
+    lot = list(map(lottery.__getitem__, p.ids))
+    # For applicant a, prefs[a] lists a's schools (indices), most preferred first, and
+    # ranks[a] the matching rank values: priority * (n + 1) + lottery number.  Smaller is
+    # ranked higher, and it orders applicants exactly as (priority_s(a), key(a), id(a)).
+    prefs = [list(map(sindex.__getitem__, c)) for c in p.choices]
+    ranks = []
+    for choices, pr, li in zip(p.choices, p.priorities, lot, strict=True):
+        rv = [default * base + li] * len(choices)
+        for s, v in pr.items():
+            if s in choices:
+                rv[choices.index(s)] = v * base + li
+        ranks.append(rv)
+    by_lot = [0] * base  # applicant index by lottery number
     for i, li in enumerate(lot):
         by_lot[li] = i
 
     if p.mechanism == "deferred-acceptance":
-        assigned_pos = _deferred_acceptance(prefs, p.places, base, by_lot)
+        assigned_pos = _deferred_acceptance(prefs, ranks, p.places, base, by_lot)
     else:
-        assigned_pos = _immediate_acceptance(prefs, p.places)
+        assigned_pos = _immediate_acceptance(prefs, ranks, p.places)
 
     admitted: list[list[int]] = [[] for _ in p.school_ids]
     waiting: list[list[int]] = [[] for _ in p.school_ids]
-    for i, pref in enumerate(prefs):
-        pos = assigned_pos[i]
+    for pref, rv, pos in zip(prefs, ranks, assigned_pos, strict=True):
         if pos >= 0:
-            s, rv = pref[pos]
-            admitted[s].append(rv)
-            preferred = pref[:pos]  # schools the applicant would rather have
+            admitted[pref[pos]].append(rv[pos])
         else:
-            preferred = pref
-        for s, rv in preferred:
-            waiting[s].append(rv)
-    ids = p.ids
+            pos = len(pref)
+        for k in range(pos):  # schools the applicant would rather have
+            waiting[pref[k]].append(rv[k])
+    id_by_lot = [""] + [p.ids[i] for i in by_lot[1:]]
     out = {}
     for k, s in enumerate(p.school_ids):
-        adm = sorted(admitted[k])
-        wl = sorted(waiting[k])
         out[s] = {
-            "admitted": [ids[by_lot[rv % base]] for rv in adm],
-            "waitlist": [ids[by_lot[rv % base]] for rv in wl],
+            "admitted": [id_by_lot[rv % base] for rv in sorted(admitted[k])],
+            "waitlist": [id_by_lot[rv % base] for rv in sorted(waiting[k])],
         }
     return out
 
 
 def _deferred_acceptance(
-    prefs: list[list[tuple[int, int]]], places: list[int], base: int, by_lot: list[int]
+    prefs: list[list[int]], ranks: list[list[int]], places: list[int], base: int, by_lot: list[int]
 ) -> list[int]:
     """Student-proposing deferred acceptance.  Returns, per applicant, the position in
     their choices of the school they end up with, or -1."""
     n = len(prefs)
     nxt = [0] * n
-    pos = [-1] * n
     # held[s] is a heap of -rank value: its top is the weakest applicant held by s.
     held: list[list[int]] = [[] for _ in places]
-    free = list(range(n - 1, -1, -1))
+    # Any proposal order gives the same matching; best lottery numbers first means fewer
+    # rejections.  free is a stack: pop() takes lottery number 1 first.
+    free = by_lot[:0:-1]
     heappush, heapreplace = heapq.heappush, heapq.heapreplace
     while free:
         a = free.pop()
         pref = prefs[a]
+        rv_a = ranks[a]
         k = nxt[a]
         while k < len(pref):
-            s, rv = pref[k]
+            s = pref[k]
+            rv = rv_a[k]
             k += 1
             h = held[s]
             if len(h) < places[s]:
                 heappush(h, -rv)
-                pos[a] = k - 1
                 break
             if -h[0] > rv:
-                worst = -heapreplace(h, -rv)
-                pos[a] = k - 1
-                loser = by_lot[worst % base]
-                pos[loser] = -1
-                free.append(loser)
+                free.append(by_lot[-heapreplace(h, -rv) % base])
                 break
         nxt[a] = k
+    pos = [-1] * n
+    for h in held:
+        for v in h:
+            a = by_lot[-v % base]
+            pos[a] = nxt[a] - 1
     return pos
 
 
-def _immediate_acceptance(prefs: list[list[tuple[int, int]]], places: list[int]) -> list[int]:
+def _immediate_acceptance(
+    prefs: list[list[int]], ranks: list[list[int]], places: list[int]
+) -> list[int]:
     """Choice-first rounds (Boston mechanism): admissions in each round are final."""
     n = len(prefs)
     pos = [-1] * n
@@ -715,8 +742,7 @@ def _immediate_acceptance(prefs: list[list[tuple[int, int]]], places: list[int])
         for a in waiting:
             pref = prefs[a]
             if k < len(pref):
-                s, rv = pref[k]
-                applying.setdefault(s, []).append((rv, a))
+                applying.setdefault(pref[k], []).append((ranks[a][k], a))
                 still.append(a)
         for s, apps in applying.items():
             apps.sort()
