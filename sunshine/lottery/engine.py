@@ -644,72 +644,62 @@ def _single(
 
 
 def _match(p: _Prepared, lottery: dict[str, int]) -> dict[str, dict[str, list[str]]]:
-    """Spec section 6 (no bundles in match mode, so units are applicants)."""
+    """Spec section 6 (no bundles in match mode, so units are applicants).
+
+    Applicants are handled by index.  School s ranks applicant a by the rank value
+    priority_s(a) * (n + 1) + lottery number: smaller is ranked higher, and it orders
+    applicants exactly as (priority_s(a), key(a), id(a)).  Rank values are computed only
+    for the choices that are reached (a small part of all the choices listed).
+    """
     n = len(p.ids)
-    sindex = {s: k for k, s in enumerate(p.school_ids)}
     base = n + 1
-    default = p.default
     lot = list(map(lottery.__getitem__, p.ids))
-    # For applicant a, prefs[a] lists a's schools (indices), most preferred first, and
-    # ranks[a] the matching rank values: priority * (n + 1) + lottery number.  Smaller is
-    # ranked higher, and it orders applicants exactly as (priority_s(a), key(a), id(a)).
-    prefs = [list(map(sindex.__getitem__, c)) for c in p.choices]
-    ranks = []
-    for choices, pr, li in zip(p.choices, p.priorities, lot, strict=True):
-        rv = [default * base + li] * len(choices)
-        for s, v in pr.items():
-            if s in choices:
-                rv[choices.index(s)] = v * base + li
-        ranks.append(rv)
     by_lot = [0] * base  # applicant index by lottery number
     for i, li in enumerate(lot):
         by_lot[li] = i
-
     if p.mechanism == "deferred-acceptance":
-        assigned_pos = _deferred_acceptance(prefs, ranks, p.places, base, by_lot)
+        assigned_pos = _deferred_acceptance(p, lot, by_lot)
     else:
-        assigned_pos = _immediate_acceptance(prefs, ranks, p.places)
+        assigned_pos = _immediate_acceptance(p, lot)
 
-    admitted: list[list[int]] = [[] for _ in p.school_ids]
-    waiting: list[list[int]] = [[] for _ in p.school_ids]
-    for pref, rv, pos in zip(prefs, ranks, assigned_pos, strict=True):
+    admitted: dict[str, list[int]] = {s: [] for s in p.school_ids}
+    waiting: dict[str, list[int]] = {s: [] for s in p.school_ids}
+    default = p.default
+    for choices, pr, li, pos in zip(p.choices, p.priorities, lot, assigned_pos, strict=True):
         if pos >= 0:
-            admitted[pref[pos]].append(rv[pos])
+            admitted[choices[pos]].append(pr.get(choices[pos], default) * base + li)
         else:
-            pos = len(pref)
-        for k in range(pos):  # schools the applicant would rather have
-            waiting[pref[k]].append(rv[k])
+            pos = len(choices)
+        for s in choices[:pos]:  # schools the applicant would rather have
+            waiting[s].append(pr.get(s, default) * base + li)
     id_by_lot = [""] + [p.ids[i] for i in by_lot[1:]]
-    out = {}
-    for k, s in enumerate(p.school_ids):
-        out[s] = {
-            "admitted": [id_by_lot[rv % base] for rv in sorted(admitted[k])],
-            "waitlist": [id_by_lot[rv % base] for rv in sorted(waiting[k])],
+    return {
+        s: {
+            "admitted": [id_by_lot[rv % base] for rv in sorted(admitted[s])],
+            "waitlist": [id_by_lot[rv % base] for rv in sorted(waiting[s])],
         }
-    return out
+        for s in p.school_ids
+    }
 
 
-def _deferred_acceptance(
-    prefs: list[list[int]], ranks: list[list[int]], places: list[int], base: int, by_lot: list[int]
-) -> list[int]:
+def _deferred_acceptance(p: _Prepared, lot: list[int], by_lot: list[int]) -> list[int]:
     """Student-proposing deferred acceptance.  Returns, per applicant, the position in
     their choices of the school they end up with, or -1."""
-    n = len(prefs)
-    nxt = [0] * n
+    choices, prios, default, base = p.choices, p.priorities, p.default, len(lot) + 1
+    places = dict(zip(p.school_ids, p.places, strict=True))
+    nxt = [0] * len(lot)  # how many of its choices each applicant has proposed to
     # held[s] is a heap of -rank value: its top is the weakest applicant held by s.
-    held: list[list[int]] = [[] for _ in places]
+    held: dict[str, list[int]] = {s: [] for s in p.school_ids}
     # Any proposal order gives the same matching; best lottery numbers first means fewer
     # rejections.  free is a stack: pop() takes lottery number 1 first.
     free = by_lot[:0:-1]
     heappush, heapreplace = heapq.heappush, heapq.heapreplace
     while free:
         a = free.pop()
-        pref = prefs[a]
-        rv_a = ranks[a]
-        k = nxt[a]
-        while k < len(pref):
-            s = pref[k]
-            rv = rv_a[k]
+        listed, pr, k = choices[a], prios[a], nxt[a]
+        while k < len(listed):
+            s = listed[k]
+            rv = pr.get(s, default) * base + lot[a]
             k += 1
             h = held[s]
             if len(h) < places[s]:
@@ -719,34 +709,33 @@ def _deferred_acceptance(
                 free.append(by_lot[-heapreplace(h, -rv) % base])
                 break
         nxt[a] = k
-    pos = [-1] * n
-    for h in held:
+    pos = [-1] * len(lot)
+    for h in held.values():
         for v in h:
             a = by_lot[-v % base]
             pos[a] = nxt[a] - 1
     return pos
 
 
-def _immediate_acceptance(
-    prefs: list[list[int]], ranks: list[list[int]], places: list[int]
-) -> list[int]:
+def _immediate_acceptance(p: _Prepared, lot: list[int]) -> list[int]:
     """Choice-first rounds (Boston mechanism): admissions in each round are final."""
-    n = len(prefs)
-    pos = [-1] * n
-    remaining = list(places)
-    waiting = list(range(n))
+    choices, prios, default = p.choices, p.priorities, p.default
+    pos = [-1] * len(lot)
+    remaining = dict(zip(p.school_ids, p.places, strict=True))
+    waiting = list(range(len(lot)))
     k = 0
     while waiting:
-        applying: dict[int, list[tuple[int, int]]] = {}
+        applying: dict[str, list[tuple[int, int, int]]] = {}
         still: list[int] = []
         for a in waiting:
-            pref = prefs[a]
-            if k < len(pref):
-                applying.setdefault(pref[k], []).append((ranks[a][k], a))
+            listed = choices[a]
+            if k < len(listed):
+                s = listed[k]
+                applying.setdefault(s, []).append((prios[a].get(s, default), lot[a], a))
                 still.append(a)
         for s, apps in applying.items():
             apps.sort()
-            for _rv, a in apps[: remaining[s]]:
+            for _prio, _lot, a in apps[: remaining[s]]:
                 pos[a] = k
             remaining[s] -= min(remaining[s], len(apps))
         waiting = list(compress(still, (pos[a] < 0 for a in still)))
