@@ -7,13 +7,11 @@ witnesses revealed ({"source name": "value", ...}) and result.json the published
 This file needs Python 3.11 or newer and nothing else: it does not use the Sunshine code,
 it recomputes the draw from the rules in LOTTERY-SPEC.md.  It prints "OK <result digest>"
 and exits 0 when the result is exactly right, or prints the first problem and exits 1.
-Exit code 2 means a file could not be read.
-
-A draw can have millions of applicants, so the checks below work on whole lists at once
-(map, set, count, one regular expression over all ids joined) rather than applicant by
-applicant; each says in a comment what it checks.
+Exit code 2 means a file could not be read.  A draw can have millions of applicants, so
+the checks work on whole lists at once (map, set, count) rather than one by one.
 """
 
+import gc
 import hashlib
 import heapq
 import json
@@ -58,11 +56,9 @@ def are_positive(values):  # all integers >= 1 (a boolean is never an integer he
 
 
 def check_manifest(m):  # spec section 2, the essential rules
-    fields = "algorithm draw mode mechanism bundle_policy default_priority schools applicants"
-    check(
-        type(m) is dict and set(m) == set((fields + " bundles sources commitments").split()),
-        "manifest: wrong set of fields",
-    )
+    fields = "algorithm draw mode mechanism bundle_policy default_priority schools applicants "
+    fields += "bundles sources commitments"
+    check(type(m) is dict and set(m) == set(fields.split()), "manifest: wrong set of fields")
     check(m["algorithm"] == "sunshine-lottery/1", "algorithm: not sunshine-lottery/1")
     check(are_names([m["draw"]]), "draw: bad id")
     single = m["mode"] == "single"
@@ -92,38 +88,24 @@ def check_manifest(m):  # spec section 2, the essential rules
             check(ok, f"applicants.{a}: bad choices")
     # priority: objects whose keys are schools and whose values are positive integers
     check(set(map(type, prios)) == {dict}, "applicants: a priority is not an object")
-    check(
-        set(chain.from_iterable(prios)) <= places.keys(), "applicants: priority at unknown school"
-    )
+    check(set(chain.from_iterable(prios)) <= places.keys(), "applicants: priority: bad school")
     check(are_positive(chain.from_iterable(map(dict.values, prios))), "applicants: bad priority")
     by_id = dict(zip(ids, apps, strict=True)) if m["bundles"] else {}
     in_bundle = set()
     check(single or not m["bundles"], "bundles: allowed in single mode only")
     for b in m["bundles"]:
-        check(
-            type(b) is list
-            and len(b) >= 2
-            and all(x in by_id and x not in in_bundle for x in b)
-            and len(set(b)) == len(b),
-            f"bundles: bad bundle {b}",
-        )
+        ok = type(b) is list and len(b) >= 2 and len(set(b)) == len(b)
+        check(ok and all(x in by_id and x not in in_bundle for x in b), f"bundles: bad {b}")
         in_bundle.update(b)
         same = {canonical([by_id[x]["choices"], by_id[x]["priority"]]) for x in b}
         check(len(same) == 1, f"bundles: members of {b} differ in choices or priority")
     sources = m["sources"]
-    check(
-        type(sources) is list
-        and are_names(sources)
-        and sources
-        and len(set(sources)) == len(sources),
-        "sources: bad list",
-    )
+    ok = type(sources) is list and sources and are_names(sources)
+    check(ok and len(set(sources)) == len(sources), "sources: bad list")
     check(type(m["commitments"]) is dict, "commitments: not an object")
     for name, c in m["commitments"].items():
-        check(
-            name in sources and type(c) is str and re.fullmatch("[0-9a-f]{64}", c),
-            f"commitments.{name}: unknown source or not 64 lowercase hex characters",
-        )
+        ok = name in sources and type(c) is str and re.fullmatch("[0-9a-f]{64}", c)
+        check(ok, f"commitments.{name}: unknown source or not 64 lowercase hex characters")
     return ids, choices, prios
 
 
@@ -132,12 +114,8 @@ def manifest_digest(m, ids, choices, prios):
     every applicant has the same choices and priority, and no id needs escaping (no '"' or
     '\\'; control characters are already excluded), the applicant list is written directly:
     the same bytes, faster."""
-    n = len(ids)
-    if (
-        choices.count(choices[0]) < n
-        or prios.count(prios[0]) < n
-        or re.search(r'["\\]', "".join(ids))
-    ):
+    alike = choices.count(choices[0]) == prios.count(prios[0]) == len(ids)
+    if not alike or re.search(r'["\\]', "".join(ids)):
         return sha256_hex(canonical(m))
     head = '{"choices":' + canonical(choices[0]).decode() + ',"id":"'
     tail = '","priority":' + canonical(prios[0]).decode() + "}"
@@ -152,15 +130,10 @@ def compute_seed(mdigest, m, entropy):  # spec section 3
         "entropy: the revealed sources are not exactly the manifest's sources",
     )
     for name, value in entropy.items():
-        check(
-            are_names([name]) and type(value) is str and value and not CONTROL.search(value),
-            f"entropy.{name}: bad value",
-        )
-        if name in m["commitments"]:
-            check(
-                sha256_hex(value.encode()) == m["commitments"][name],
-                f"entropy.{name}: reveal does not match its commitment",
-            )
+        ok = type(value) is str and value and not CONTROL.search(value)
+        check(are_names([name]) and ok, f"entropy.{name}: bad value")
+        ok = name not in m["commitments"] or sha256_hex(value.encode()) == m["commitments"][name]
+        check(ok, f"entropy.{name}: reveal does not match its commitment")
     return hashlib.sha256(canonical({"manifest": mdigest, "entropy": entropy})).digest()
 
 
@@ -172,11 +145,13 @@ def recompute(m, entropy, ids, choices, prios):
     unit_of = {x: u for u, b in bundle.items() for x in b}
     # Spec section 4: sort units by (key, unit id).  Sorting by id first, then by key with
     # Python's stable sort, settles equal keys by id.
-    units = sorted(a for a in ids if a not in unit_of or a in bundle)
-    keys = [hashlib.sha256(seed + u.encode()).digest() for u in units]
-    units = list(map(units.__getitem__, sorted(range(len(units)), key=keys.__getitem__)))
-    number = dict(zip(units, range(1, len(units) + 1), strict=True))
-    lottery = {a: number[unit_of.get(a, a)] for a in ids}
+    units = sorted([a for a in ids if unit_of.get(a, a) == a] if bundle else ids)
+    sha256 = hashlib.sha256
+    keys = [sha256(seed + u.encode()).digest() for u in units]
+    units = [units[i] for i in sorted(range(len(units)), key=keys.__getitem__)]
+    lottery = dict(zip(units, range(1, len(units) + 1), strict=True))
+    for u, members in bundle.items():
+        lottery.update(dict.fromkeys(members, lottery[u]))
     schools = {s["id"]: s["places"] for s in m["schools"]}
     if m["mode"] == "single":  # spec section 5
         (school,) = schools
@@ -212,12 +187,9 @@ def recompute(m, entropy, ids, choices, prios):
                 listed = listed[: listed.index(got[a])]
             for s in listed:
                 waiting[s].append(a)
+        by_rank = {s: {"admitted": admitted[s], "waitlist": waiting[s]} for s in schools}
         out = {
-            s: {
-                "admitted": sorted(admitted[s], key=ranks[s].__getitem__),
-                "waitlist": sorted(waiting[s], key=ranks[s].__getitem__),
-            }
-            for s in schools
+            s: {k: sorted(v, key=ranks[s].get) for k, v in x.items()} for s, x in by_rank.items()
         }
     placed = {a for s in out.values() for a in s["admitted"]}
     return {
@@ -226,7 +198,7 @@ def recompute(m, entropy, ids, choices, prios):
         "seed": seed.hex(),
         "lottery_numbers": lottery,
         "schools": out,
-        "unassigned": sorted(a for a in ids if a not in placed),
+        "unassigned": sorted([a for a in ids if a not in placed]),
     }
 
 
@@ -285,14 +257,18 @@ def first_difference(expected, found, path):
 
 def verify(manifest, entropy, result):
     """Return (True, "OK <digest>") or (False, "<first problem>")."""
+    gc.freeze()  # the documents live until the end: the collector need not scan them again
     try:
         expected = recompute(manifest, entropy, *check_manifest(manifest))
+        # Python's == is JSON's equality except that true == 1 and 1.0 == 1; the only numbers
+        # in a result are the lottery numbers, so checking that they are integers closes the gap.
+        if expected == result and set(map(type, result["lottery_numbers"].values())) == {int}:
+            return True, f"OK {sha256_hex(canonical(result))}"
+        return False, first_difference(expected, result, "") or "results differ"
     except (Problem, KeyError, TypeError, AttributeError) as e:
         return False, f"invalid input: {e}"
-    found_bytes = canonical(result)
-    if canonical(expected) == found_bytes:
-        return True, f"OK {sha256_hex(found_bytes)}"
-    return False, first_difference(expected, result, "") or "results differ"
+    finally:
+        gc.unfreeze()
 
 
 def load(path):
