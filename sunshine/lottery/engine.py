@@ -24,7 +24,7 @@ import sys
 from array import array
 from collections.abc import Callable, Mapping
 from itertools import chain, compress, filterfalse, islice, repeat
-from operator import eq, itemgetter
+from operator import itemgetter
 from typing import Any
 
 ALGORITHM = "sunshine-lottery/1"
@@ -528,8 +528,8 @@ def lottery_order(keys: bytes, unit_ids: list[str]) -> list[int]:
     floats = list(map(float, map(int.__rshift__, tops, repeat(shift))))
     del tops
     order = sorted(range(n), key=floats.__getitem__)
-    ranked = list(map(floats.__getitem__, order))
-    if any(map(eq, ranked, islice(ranked, 1, None))):
+    if len(set(floats)) < n:  # equal floats
+        ranked = list(map(floats.__getitem__, order))
         i = 0
         while i < n:
             j = i + 1
@@ -573,18 +573,12 @@ def draw(
     order = lottery_order(keys, unit_ids)
     ranked = list(map(unit_ids.__getitem__, order))  # units by (key, id)
 
-    # Lottery numbers in manifest order (the order of p.ids), which is also the order a
-    # sorted roster's canonical JSON needs: serialising the result is then cheap.
-    numbers = [0] * len(unit_ids)
-    for number, u in enumerate(order, 1):
-        numbers[u] = number
-    if bundle_of_unit:
-        number_of = dict(zip(unit_ids, numbers, strict=True))
-        for a, members in in_bundle.items():
-            number_of[a] = number_of[members[0]]
-        lottery = dict(zip(p.ids, map(number_of.__getitem__, p.ids), strict=True))
-    else:
-        lottery = dict(zip(p.ids, numbers, strict=True))
+    # Lottery numbers in manifest order (updating a key keeps its place), which for a roster
+    # sorted by id is the order canonical JSON writes: serialising the result is then cheap.
+    lottery: dict[str, int] = dict.fromkeys(p.ids)  # type: ignore[arg-type]
+    lottery.update(zip(ranked, range(1, len(ranked) + 1), strict=True))
+    for a, members in in_bundle.items():
+        lottery[a] = lottery[members[0]]  # the unit id is the smallest member id
 
     if p.mode == "single":
         schools = {p.school_ids[0]: _single(p, ranked, unit_ids, order, bundle_of_unit)}

@@ -4,11 +4,10 @@ Usage:  python verify_draw.py manifest.json entropy.json result.json
 
 manifest.json is the roster published before the draw, entropy.json the values the
 witnesses revealed ({"source name": "value", ...}) and result.json the published result.
-This file needs Python 3.11 or newer and nothing else: it does not use the Sunshine code,
-it recomputes the draw from the rules in LOTTERY-SPEC.md.  It prints "OK <result digest>"
-and exits 0 when the result is exactly right, or prints the first problem and exits 1.
-Exit code 2 means a file could not be read.  A draw can have millions of applicants, so
-the checks work on whole lists at once (map, set, count) rather than one by one.
+It needs Python 3.11+ and nothing else: it recomputes the draw from LOTTERY-SPEC.md without
+the Sunshine code.  It prints "OK <result digest>" and exits 0 when the result is exactly
+right, or prints the first problem and exits 1 (2 if a file cannot be read).  A draw can have
+millions of applicants, so checks work on whole lists (map, set, count), not one by one.
 """
 
 import gc
@@ -70,8 +69,8 @@ def check_manifest(m):  # spec section 2, the essential rules
     places = {}
     for s in m["schools"]:
         check(type(s) is dict and set(s) == {"id", "places"}, f"schools: bad school {s}")
-        check(are_names([s["id"]]) and s["id"] not in places, f"schools: bad id {s['id']}")
-        check(are_positive([s["places"]]), f"schools.{s['id']}: places not a positive integer")
+        ok = are_names([s["id"]]) and s["id"] not in places and are_positive([s["places"]])
+        check(ok, f"schools: bad or repeated id, or places not a positive integer: {s}")
         places[s["id"]] = s["places"]
     check(len(places) == 1 if single else len(places) >= 2, "schools: wrong number for mode")
     apps = m["applicants"]
@@ -125,10 +124,8 @@ def manifest_digest(m, ids, choices, prios):
 
 
 def compute_seed(mdigest, m, entropy):  # spec section 3
-    check(
-        type(entropy) is dict and set(entropy) == set(m["sources"]),
-        "entropy: the revealed sources are not exactly the manifest's sources",
-    )
+    ok = type(entropy) is dict and set(entropy) == set(m["sources"])
+    check(ok, "entropy: the revealed sources are not exactly the manifest's sources")
     for name, value in entropy.items():
         ok = type(value) is str and value and not CONTROL.search(value)
         check(are_names([name]) and ok, f"entropy.{name}: bad value")
@@ -208,13 +205,12 @@ def deferred(choices, places, ranks):  # student-proposing deferred acceptance
     free = list(choices)
     while free:
         a = free.pop()
-        if tried[a] == len(choices[a]):
-            continue  # a has been rejected everywhere
-        s = choices[a][tried[a]]
-        tried[a] += 1
-        heapq.heappush(held[s], (tuple(-x for x in ranks[s][a]), a))
-        if len(held[s]) > places[s]:
-            free.append(heapq.heappop(held[s])[1])
+        if tried[a] < len(choices[a]):  # else a has been rejected everywhere
+            s = choices[a][tried[a]]
+            tried[a] += 1
+            heapq.heappush(held[s], (tuple(-x for x in ranks[s][a]), a))
+            if len(held[s]) > places[s]:
+                free.append(heapq.heappop(held[s])[1])
     return {a: s for s in held for _, a in held[s]}
 
 
@@ -235,23 +231,20 @@ def boston(choices, places, ranks):  # immediate acceptance, round by round
 
 
 def first_difference(expected, found, path):
-    if type(expected) is not type(found):
-        return f"{path}: expected {json.dumps(expected)[:60]}, found {json.dumps(found)[:60]}"
-    if isinstance(expected, dict):
+    if type(expected) is type(found) is dict:
         for k in sorted(expected.keys() | found.keys()):
             if k not in found or k not in expected:
                 return f"{path}.{k}: " + ("missing" if k not in found else "not expected")
-            d = first_difference(expected[k], found[k], f"{path}.{k}" if path else k)
-            if d:
+            if d := first_difference(expected[k], found[k], f"{path}.{k}" if path else k):
                 return d
-    elif isinstance(expected, list):
+    elif type(expected) is type(found) is list:
         for i, (e, f) in enumerate(zip(expected, found, strict=False)):
             if e != f or type(e) is not type(f):
                 return f"{path}[{i}]: expected {json.dumps(e)}, found {json.dumps(f)}"
         if len(expected) != len(found):
             return f"{path}: expected {len(expected)} entries, found {len(found)}"
-    elif expected != found:
-        return f"{path}: expected {json.dumps(expected)}, found {json.dumps(found)}"
+    elif canonical(expected) != canonical(found):
+        return f"{path}: expected {json.dumps(expected)[:60]}, found {json.dumps(found)[:60]}"
     return None
 
 
