@@ -135,6 +135,7 @@ def case_vs_matching(n: int, k: int, c: int) -> dict:
 
     from sunshine.lottery import engine
 
+    sys.setrecursionlimit(1_000_000)  # the matching package recurses once per proposal
     m = match_manifest(n, k, c)
     p = engine._prepare(m)
     result = engine.draw(m, ENTROPY)

@@ -23,8 +23,8 @@ import re
 import sys
 from array import array
 from collections.abc import Callable, Mapping
-from itertools import compress, filterfalse, islice, repeat
-from operator import eq, itemgetter
+from itertools import chain, compress, filterfalse, islice, repeat
+from operator import itemgetter
 from typing import Any
 
 ALGORITHM = "sunshine-lottery/1"
@@ -54,6 +54,8 @@ APPLICANT_FIELDS = frozenset({"id", "choices", "priority"})
 # Unicode category Cc is exactly U+0000..U+001F and U+007F..U+009F.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _HEX64 = re.compile("[0-9a-f]{64}")
+# Characters that JSON writes escaped (control characters aside).
+_ESCAPED = re.compile(r'["\\]')
 
 Progress = Callable[[int, int], None]
 
@@ -165,10 +167,12 @@ class _Prepared:
         "priorities",
         "single_priority",
         "bundles",
+        "plain_ids",
     )
 
     def __init__(self) -> None:
         self.single_priority: list[int] | None = None
+        self.plain_ids = False  # True when no applicant id needs escaping in JSON
 
 
 def validate_manifest(m: Any) -> None:
@@ -228,7 +232,7 @@ def _prepare(m: Any) -> _Prepared:
     applicants = _list(m["applicants"], "applicants")
     if not applicants:
         raise ManifestError("applicants", "at least one applicant is required")
-    if not (mode == "single" and _fast_single_applicants(applicants, school_ids[0], default, p)):
+    if not _fast_applicants(applicants, school_ids, mode, default, p):
         _slow_applicants(applicants, seen_schools, mode, default, p)
 
     p.bundles = _bundles(m["bundles"], m["applicants"], mode, p)
@@ -236,8 +240,8 @@ def _prepare(m: Any) -> _Prepared:
     return p
 
 
-def _fast_single_applicants(apps: list, school: str, default: int, p: _Prepared) -> bool:
-    """Validate a single-mode applicant list with whole-list operations.
+def _fast_applicants(apps: list, schools: list[str], mode: str, default: int, p: _Prepared) -> bool:
+    """Validate an applicant list with whole-list operations.
 
     Returns False (and leaves the precise checks to the slow path) at the first sign of
     anything unusual; returns True only for a list that is certainly valid.
@@ -258,31 +262,42 @@ def _fast_single_applicants(apps: list, school: str, default: int, p: _Prepared)
     lengths = set(map(len, ids))
     if min(lengths) < 1 or max(lengths) > MAX_ID_LENGTH:
         return False
-    if _CONTROL.search("".join(ids)):
+    joined = "".join(ids)
+    if _CONTROL.search(joined):
         return False
     if len(set(ids)) != n:
         return False
-    if choices.count([school]) != n or set(map(type, choices)) != {list}:
+    if set(map(type, choices)) != {list}:
         return False
+    school_set = set(schools)
+    if mode == "single":
+        if choices.count([schools[0]]) != n:
+            return False
+    else:
+        if min(map(len, choices)) < 1:
+            return False
+        listed = list(chain.from_iterable(choices))
+        if set(map(type, listed)) != {str} or not school_set.issuperset(listed):
+            return False
+        if sum(map(len, map(set, choices))) != len(listed):  # a repeated choice
+            return False
     if set(map(type, prios)) != {dict}:
         return False
     given = list(filter(None, prios))
     single_priority = None
     if given:
-        if set(map(len, given)) != {1}:
+        if not school_set.issuperset(chain.from_iterable(given)):
             return False
-        try:
-            values = list(map(itemgetter(school), given))
-        except KeyError:
-            return False
+        values = list(chain.from_iterable(map(dict.values, given)))
         if set(map(type, values)) != {int} or min(values) < 1:
             return False
-        if set(values) != {default}:
-            single_priority = list(map(dict.get, prios, repeat(school), repeat(default)))
+        if mode == "single" and set(values) != {default}:
+            single_priority = list(map(dict.get, prios, repeat(schools[0]), repeat(default)))
     p.ids = ids
-    p.choices = None
-    p.priorities = None
+    p.choices = None if mode == "single" else choices
+    p.priorities = None if mode == "single" else prios
     p.single_priority = single_priority
+    p.plain_ids = not _ESCAPED.search(joined)
     return True
 
 
@@ -441,12 +456,21 @@ def manifest_digest(m: Mapping[str, Any], _p: _Prepared | None = None) -> str:
     h = hashlib.sha256()
     h.update(b'{"algorithm":' + canonical(m["algorithm"]) + b',"applicants":[')
     ids = _p.ids
+    if _p.plain_ids and len(set(prios)) == 1:
+        # Every applicant is written alike, and encode_basestring(id) is '"' + id + '"'.
+        tail = tails[prios[0]]
+        sep = '"' + tail + head + '"'
+    else:
+        sep = None
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        parts = [head] * (3 * len(chunk))
-        parts[1::3] = map(encode_basestring, chunk)
-        parts[2::3] = map(tails.__getitem__, prios[start : start + _CHUNK])
-        text = "".join(parts)
+        if sep is not None:
+            text = head + '"' + sep.join(chunk) + '"' + tail
+        else:
+            parts = [head] * (3 * len(chunk))
+            parts[1::3] = map(encode_basestring, chunk)
+            parts[2::3] = map(tails.__getitem__, prios[start : start + _CHUNK])
+            text = "".join(parts)
         h.update((text[1:] if start == 0 else text).encode("utf-8"))
     h.update(b"]," + canonical(rest)[1:])
     return h.hexdigest()
@@ -504,8 +528,8 @@ def lottery_order(keys: bytes, unit_ids: list[str]) -> list[int]:
     floats = list(map(float, map(int.__rshift__, tops, repeat(shift))))
     del tops
     order = sorted(range(n), key=floats.__getitem__)
-    ranked = list(map(floats.__getitem__, order))
-    if any(map(eq, ranked, islice(ranked, 1, None))):
+    if len(set(floats)) < n:  # equal floats
+        ranked = list(map(floats.__getitem__, order))
         i = 0
         while i < n:
             j = i + 1
@@ -548,19 +572,13 @@ def draw(
     keys = unit_keys(seed, unit_ids, progress)
     order = lottery_order(keys, unit_ids)
     ranked = list(map(unit_ids.__getitem__, order))  # units by (key, id)
-    n_units = len(ranked)
 
-    if bundle_of_unit:
-        lottery: dict[str, int] = {}
-        for number, u in enumerate(ranked, 1):
-            members = bundle_of_unit.get(u)
-            if members is None:
-                lottery[u] = number
-            else:
-                for a in members:
-                    lottery[a] = number
-    else:
-        lottery = dict(zip(ranked, range(1, n_units + 1), strict=False))
+    # Lottery numbers in manifest order (updating a key keeps its place), which for a roster
+    # sorted by id is the order canonical JSON writes: serialising the result is then cheap.
+    lottery: dict[str, int] = dict.fromkeys(p.ids)  # type: ignore[arg-type]
+    lottery.update(zip(ranked, range(1, len(ranked) + 1), strict=True))
+    for a, members in in_bundle.items():
+        lottery[a] = lottery[members[0]]  # the unit id is the smallest member id
 
     if p.mode == "single":
         schools = {p.school_ids[0]: _single(p, ranked, unit_ids, order, bundle_of_unit)}
@@ -620,107 +638,98 @@ def _single(
 
 
 def _match(p: _Prepared, lottery: dict[str, int]) -> dict[str, dict[str, list[str]]]:
-    """Spec section 6 (no bundles in match mode, so units are applicants)."""
+    """Spec section 6 (no bundles in match mode, so units are applicants).
+
+    Applicants are handled by index.  School s ranks applicant a by the rank value
+    priority_s(a) * (n + 1) + lottery number: smaller is ranked higher, and it orders
+    applicants exactly as (priority_s(a), key(a), id(a)).  Rank values are computed only
+    for the choices that are reached (a small part of all the choices listed).
+    """
     n = len(p.ids)
-    sindex = {s: k for k, s in enumerate(p.school_ids)}
     base = n + 1
-    default = p.default
-    lot = [lottery[a] for a in p.ids]
-    # For applicant a, prefs[a] lists (school index, rank value) most preferred first.
-    # rank value = priority * (n + 1) + lottery number: smaller is ranked higher, and it
-    # orders applicants exactly as (priority_s(a), key(a), id(a)).
-    prefs: list[list[tuple[int, int]]] = []
-    for i in range(n):
-        pr = p.priorities[i]
-        li = lot[i]
-        prefs.append([(sindex[s], pr.get(s, default) * base + li) for s in p.choices[i]])
-    by_lot = [0] * base
+    lot = list(map(lottery.__getitem__, p.ids))
+    by_lot = [0] * base  # applicant index by lottery number
     for i, li in enumerate(lot):
         by_lot[li] = i
-
     if p.mechanism == "deferred-acceptance":
-        assigned_pos = _deferred_acceptance(prefs, p.places, base, by_lot)
+        assigned_pos = _deferred_acceptance(p, lot, by_lot)
     else:
-        assigned_pos = _immediate_acceptance(prefs, p.places)
+        assigned_pos = _immediate_acceptance(p, lot)
 
-    admitted: list[list[int]] = [[] for _ in p.school_ids]
-    waiting: list[list[int]] = [[] for _ in p.school_ids]
-    for i, pref in enumerate(prefs):
-        pos = assigned_pos[i]
+    admitted: dict[str, list[int]] = {s: [] for s in p.school_ids}
+    waiting: dict[str, list[int]] = {s: [] for s in p.school_ids}
+    default = p.default
+    for choices, pr, li, pos in zip(p.choices, p.priorities, lot, assigned_pos, strict=True):
         if pos >= 0:
-            s, rv = pref[pos]
-            admitted[s].append(rv)
-            preferred = pref[:pos]  # schools the applicant would rather have
+            admitted[choices[pos]].append(pr.get(choices[pos], default) * base + li)
         else:
-            preferred = pref
-        for s, rv in preferred:
-            waiting[s].append(rv)
-    ids = p.ids
-    out = {}
-    for k, s in enumerate(p.school_ids):
-        adm = sorted(admitted[k])
-        wl = sorted(waiting[k])
-        out[s] = {
-            "admitted": [ids[by_lot[rv % base]] for rv in adm],
-            "waitlist": [ids[by_lot[rv % base]] for rv in wl],
+            pos = len(choices)
+        for s in choices[:pos]:  # schools the applicant would rather have
+            waiting[s].append(pr.get(s, default) * base + li)
+    id_by_lot = [""] + [p.ids[i] for i in by_lot[1:]]
+    return {
+        s: {
+            "admitted": [id_by_lot[rv % base] for rv in sorted(admitted[s])],
+            "waitlist": [id_by_lot[rv % base] for rv in sorted(waiting[s])],
         }
-    return out
+        for s in p.school_ids
+    }
 
 
-def _deferred_acceptance(
-    prefs: list[list[tuple[int, int]]], places: list[int], base: int, by_lot: list[int]
-) -> list[int]:
+def _deferred_acceptance(p: _Prepared, lot: list[int], by_lot: list[int]) -> list[int]:
     """Student-proposing deferred acceptance.  Returns, per applicant, the position in
     their choices of the school they end up with, or -1."""
-    n = len(prefs)
-    nxt = [0] * n
-    pos = [-1] * n
+    choices, prios, default, base = p.choices, p.priorities, p.default, len(lot) + 1
+    places = dict(zip(p.school_ids, p.places, strict=True))
+    nxt = [0] * len(lot)  # how many of its choices each applicant has proposed to
     # held[s] is a heap of -rank value: its top is the weakest applicant held by s.
-    held: list[list[int]] = [[] for _ in places]
-    free = list(range(n - 1, -1, -1))
+    held: dict[str, list[int]] = {s: [] for s in p.school_ids}
+    # Any proposal order gives the same matching; best lottery numbers first means fewer
+    # rejections.  free is a stack: pop() takes lottery number 1 first.
+    free = by_lot[:0:-1]
     heappush, heapreplace = heapq.heappush, heapq.heapreplace
     while free:
         a = free.pop()
-        pref = prefs[a]
-        k = nxt[a]
-        while k < len(pref):
-            s, rv = pref[k]
+        listed, pr, k = choices[a], prios[a], nxt[a]
+        while k < len(listed):
+            s = listed[k]
+            rv = pr.get(s, default) * base + lot[a]
             k += 1
             h = held[s]
             if len(h) < places[s]:
                 heappush(h, -rv)
-                pos[a] = k - 1
                 break
             if -h[0] > rv:
-                worst = -heapreplace(h, -rv)
-                pos[a] = k - 1
-                loser = by_lot[worst % base]
-                pos[loser] = -1
-                free.append(loser)
+                free.append(by_lot[-heapreplace(h, -rv) % base])
                 break
         nxt[a] = k
+    pos = [-1] * len(lot)
+    for h in held.values():
+        for v in h:
+            a = by_lot[-v % base]
+            pos[a] = nxt[a] - 1
     return pos
 
 
-def _immediate_acceptance(prefs: list[list[tuple[int, int]]], places: list[int]) -> list[int]:
+def _immediate_acceptance(p: _Prepared, lot: list[int]) -> list[int]:
     """Choice-first rounds (Boston mechanism): admissions in each round are final."""
-    n = len(prefs)
-    pos = [-1] * n
-    remaining = list(places)
-    waiting = list(range(n))
+    choices, prios, default = p.choices, p.priorities, p.default
+    pos = [-1] * len(lot)
+    remaining = dict(zip(p.school_ids, p.places, strict=True))
+    waiting = list(range(len(lot)))
     k = 0
     while waiting:
-        applying: dict[int, list[tuple[int, int]]] = {}
+        applying: dict[str, list[tuple[int, int, int]]] = {}
         still: list[int] = []
         for a in waiting:
-            pref = prefs[a]
-            if k < len(pref):
-                s, rv = pref[k]
-                applying.setdefault(s, []).append((rv, a))
+            listed = choices[a]
+            if k < len(listed):
+                s = listed[k]
+                applying.setdefault(s, []).append((prios[a].get(s, default), lot[a], a))
                 still.append(a)
         for s, apps in applying.items():
             apps.sort()
-            for _rv, a in apps[: remaining[s]]:
+            for _prio, _lot, a in apps[: remaining[s]]:
                 pos[a] = k
             remaining[s] -= min(remaining[s], len(apps))
         waiting = list(compress(still, (pos[a] < 0 for a in still)))
