@@ -78,3 +78,11 @@ def test_it_changes_a_password_with_validation(client, demo):
 def test_it_switches_to_english(client, db):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     assert "Sunshine" in response.content.decode()
+
+
+def test_it_stays_chinese_for_an_english_browser_until_english_is_chosen(client, db):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "阳光招生监督平台" in body
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "Sunshine Admissions Oversight" in body
