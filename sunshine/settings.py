@@ -155,6 +155,10 @@ CACHES = {
     }
 }
 
+# Behind a reverse proxy: the header it sets to the real client address (e.g. X-Real-IP), used
+# only to key rate limits (never stored). Empty: the connection's own address.
+TRUSTED_PROXY_HEADER = envstr("TRUSTED_PROXY_HEADER", "")
+
 # Public site address, used in links printed on posters and sent in messages.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
