@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sunshine.core.admin_audit import AuditedAdmin
 from sunshine.enrollment.models import (
     ComplaintChannel,
     EnrolmentPlan,
@@ -21,7 +22,7 @@ class PriorityGroupInline(admin.TabularInline):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["code", "organisation", "ownership", "stage", "enrolment_phone"]
     list_filter = ["ownership", "stage", "organisation__district"]
     search_fields = ["code", "organisation__name"]
@@ -29,20 +30,20 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnrolmentPlan)
-class EnrolmentPlanAdmin(admin.ModelAdmin):
+class EnrolmentPlanAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["school", "year", "total_places", "zoned_places", "surplus_places", "published"]
     list_filter = ["year", "published", "school__organisation__district"]
     inlines = [PriorityGroupInline]
 
 
 @admin.register(PolicyDocument)
-class PolicyDocumentAdmin(admin.ModelAdmin):
+class PolicyDocumentAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["title", "district", "year", "published_at"]
     list_filter = ["district", "year"]
 
 
 @admin.register(ComplaintChannel)
-class ComplaintChannelAdmin(admin.ModelAdmin):
+class ComplaintChannelAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["district", "kind", "name", "contact", "order"]
     list_filter = ["district", "kind"]
 

@@ -90,6 +90,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.row:  # about the whole file, e.g. a conflict found while writing
+            return self.message
         return _("第 %(row)s 行 %(column)s：%(message)s") % {
             "row": self.row,
             "column": self.column or "—",
@@ -153,17 +155,21 @@ def _read_csv(data: bytes) -> Iterable[list]:
     return csv.reader(io.StringIO(text))
 
 
-def _read_xlsx(data: bytes) -> Iterable[list]:
+def _read_xlsx(data: bytes) -> list[list]:
+    """Every row of the first sheet, read now: a damaged workbook is rejected here, at read
+    time, and not halfway through ``parse()`` (a generator would raise only when iterated)."""
     from openpyxl import load_workbook
 
+    workbook = None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # openpyxl and zipfile raise many kinds for a damaged file
         raise ImportRejected([RowError(1, "", _("无法读取 Excel 文件：%s") % exc)]) from exc
-    sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield list(row)
-    workbook.close()
+    finally:
+        if workbook is not None:
+            workbook.close()
 
 
 def parse(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], list[RowError]]:
@@ -582,7 +588,11 @@ def run(
     dry_run: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[Batch, dict | None]:
-    """Parse, validate and (unless dry_run or any error) write. Returns (batch, summary)."""
+    """Parse, validate and (unless dry_run or any error) write. Returns (batch, summary).
+
+    Raises ImportRejected, with nothing written, for a workbook that cannot be read or for a
+    write that conflicts with rows stored meanwhile; callers show its ``errors`` like a batch's.
+    """
     rows, errors = parse(filename, data)
     batch = Batch(district=district, year=year, rows=len(rows), errors=errors)
     if errors:

@@ -363,7 +363,10 @@ def import_applications(request):
             upload = form.cleaned_data["file"]
             data = upload.read()
             year = form.cleaned_data["year"]
-            batch, _summary = importer.run(upload.name, data, district, year, dry_run=True)
+            try:
+                batch, _summary = importer.run(upload.name, data, district, year, dry_run=True)
+            except importer.ImportRejected as exc:  # a damaged workbook
+                batch = importer.Batch(district=district, year=year, errors=exc.errors)
             context.update(batch=batch, year=year, filename=upload.name)
             if batch.ok:
                 # Keep the checked file on the server; the confirmation imports exactly it.
@@ -395,13 +398,25 @@ def import_confirm(request):
     if not staged or staged.get("token") != request.POST.get("token") or district is None:
         messages.error(request, _("预览已失效，请重新上传文件。"))
         return redirect("enrollment:import")
-    with default_storage.open(staged["path"], "rb") as fh:
-        data = fh.read()
-    batch, summary = importer.run(
-        staged["name"], data, district, staged["year"], actor=request.user
-    )
+    try:
+        with default_storage.open(staged["path"], "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        # A second click on the same confirmation, after the first had already imported it.
+        request.session.pop(_SESSION_KEY, None)
+        messages.error(request, _("预览已失效，请重新上传文件。"))
+        return redirect("enrollment:import")
+    try:
+        batch, summary = importer.run(
+            staged["name"], data, district, staged["year"], actor=request.user
+        )
+    except importer.ImportRejected as exc:
+        # commit() lost a race: the same file confirmed twice at once, or two operators
+        # importing the same children. Nothing was written.
+        batch = importer.Batch(district=district, year=staged["year"], errors=exc.errors)
+        summary = None
     default_storage.delete(staged["path"])
-    del request.session[_SESSION_KEY]
+    request.session.pop(_SESSION_KEY, None)
     if summary is None:
         return render(
             request,

@@ -1,8 +1,11 @@
 import csv
 import io
+import zipfile
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -10,7 +13,7 @@ from openpyxl import Workbook
 
 from sunshine.core.audit_models import AuditEntry
 from sunshine.core.models import District
-from sunshine.enrollment import importer
+from sunshine.enrollment import importer, views
 from sunshine.enrollment.models import Applicant, Application
 from sunshine.lib import idcard
 
@@ -225,3 +228,86 @@ def test_the_downloadable_template_passes_the_checks(client, demo, schools):
         "t.csv", data, District.objects.get(code="510302"), 2020, dry_run=True
     )
     assert batch.errors == []
+
+
+def damaged_xlsx() -> bytes:
+    """A zip that passes the upload check (it holds xl/workbook.xml) but is no workbook."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/workbook.xml", "这不是工作簿 <<<")
+    return out.getvalue()
+
+
+def test_a_damaged_workbook_is_rejected_on_reading(schools):
+    with pytest.raises(importer.ImportRejected) as caught:
+        importer.parse("a.xlsx", damaged_xlsx())
+    assert "无法读取 Excel 文件" in caught.value.errors[0].message
+
+
+def test_the_web_preview_of_a_damaged_workbook_lists_the_error(client, demo, schools):
+    client.force_login(demo["bureau_zlj"])
+    before = _snapshot()
+    upload = SimpleUploadedFile("kids.xlsx", damaged_xlsx())
+    response = client.post(reverse("enrollment:import"), {"year": 2020, "file": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "未写入任何数据" in page and "无法读取 Excel 文件" in page
+    assert "token" not in response.context
+    assert _snapshot() == before
+
+
+def test_the_command_reports_a_damaged_workbook_without_a_traceback(schools, tmp_path):
+    path = tmp_path / "kids.xlsx"
+    path.write_bytes(damaged_xlsx())
+    err = io.StringIO()
+    before = _snapshot()
+    with pytest.raises(CommandError, match="1 errors"):
+        call_command(
+            "import_applications", str(path), "--district", "510302", "--year", "2020", stderr=err
+        )
+    lines = err.getvalue().strip().splitlines()
+    assert len(lines) == 1 and "无法读取 Excel 文件" in lines[0]
+    assert _snapshot() == before
+
+
+def test_a_confirmation_that_loses_a_race_shows_the_conflict(client, demo, schools, monkeypatch):
+    """Two clicks on the same confirmation at once: both checked the file before either wrote.
+    The second write conflicts; it must show the conflict, not fail, and write nothing."""
+    client.force_login(demo["bureau_zlj"])
+    data = as_csv([row(1), row(2)])
+    upload = SimpleUploadedFile("kids.csv", data, "text/csv")
+    response = client.post(reverse("enrollment:import"), {"year": 2020, "file": upload})
+    token = response.context["token"]
+    staged = dict(client.session[views._SESSION_KEY])
+    rows, _errors = importer.parse("kids.csv", data)
+    district = District.objects.get(code="510302")
+    stale = importer.validate(rows, district, 2020)  # checked before the first click wrote
+
+    response = client.post(reverse("enrollment:import_confirm"), {"token": token}, follow=True)
+    assert "导入完成" in response.content.decode()
+    after_first = _snapshot()
+
+    # The second click: same session, its file still there, its check already passed.
+    session = client.session
+    session[views._SESSION_KEY] = staged
+    session.save()
+    default_storage.save(staged["path"], ContentFile(data))
+    monkeypatch.setattr(importer, "validate", lambda *args, **kwargs: stale)
+    response = client.post(reverse("enrollment:import_confirm"), {"token": token})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "与已有数据冲突" in page and "未写入任何数据" in page
+    assert _snapshot() == after_first
+    assert not default_storage.exists(staged["path"])
+
+
+def test_a_second_click_after_the_file_is_gone_says_the_preview_expired(client, demo, schools):
+    client.force_login(demo["bureau_zlj"])
+    upload = SimpleUploadedFile("kids.csv", as_csv([row(1)]), "text/csv")
+    response = client.post(reverse("enrollment:import"), {"year": 2020, "file": upload})
+    token = response.context["token"]
+    default_storage.delete(client.session[views._SESSION_KEY]["path"])
+    before = _snapshot()
+    response = client.post(reverse("enrollment:import_confirm"), {"token": token}, follow=True)
+    assert "预览已失效" in response.content.decode()
+    assert _snapshot() == before

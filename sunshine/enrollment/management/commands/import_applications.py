@@ -46,14 +46,18 @@ class Command(BaseCommand):
                     tasks[stage] = bar.add_task(label, total=total)
                 bar.advance(tasks[stage], advance)
 
-            batch, summary = importer.run(
-                file.name,
-                file.read_bytes(),
-                target,
-                year,
-                dry_run=dry_run,
-                progress=progress,
-            )
+            try:
+                batch, summary = importer.run(
+                    file.name,
+                    file.read_bytes(),
+                    target,
+                    year,
+                    dry_run=dry_run,
+                    progress=progress,
+                )
+            except importer.ImportRejected as exc:  # a damaged workbook, or a write conflict
+                batch = importer.Batch(district=target, year=year, errors=exc.errors)
+                summary = None
         if batch.errors:
             for error in batch.errors:
                 self.stderr.write(str(error))
