@@ -335,10 +335,10 @@ def import_problems(fileobj, *, campaign: Campaign | None, by, district=None) ->
 
 def filter_problems(qs, params, today=None):
     """The ledger filters shared by the page and the export: campaign, subject, status, overdue."""
-    if params.get("campaign"):
-        qs = qs.filter(campaign_id=_int(params["campaign"]))
-    if params.get("subject"):
-        qs = qs.filter(subject_id=_int(params["subject"]))
+    if (campaign := query_id(params, "campaign")) is not None:
+        qs = qs.filter(campaign_id=campaign)
+    if (subject := query_id(params, "subject")) is not None:
+        qs = qs.filter(subject_id=subject)
     if params.get("status") in Problem.Status.values:
         qs = qs.filter(status=params["status"])
     if params.get("overdue") == "1":
@@ -350,12 +350,12 @@ def filter_problems(qs, params, today=None):
 
 
 def filter_visits(qs, params):
-    if params.get("campaign"):
-        qs = qs.filter(campaign_id=_int(params["campaign"]))
-    if params.get("subject"):
-        qs = qs.filter(subject_id=_int(params["subject"]))
-    if params.get("group"):
-        qs = qs.filter(group_id=_int(params["group"]))
+    if (campaign := query_id(params, "campaign")) is not None:
+        qs = qs.filter(campaign_id=campaign)
+    if (subject := query_id(params, "subject")) is not None:
+        qs = qs.filter(subject_id=subject)
+    if (group := query_id(params, "group")) is not None:
+        qs = qs.filter(group_id=group)
     if params.get("status") in Problem.Status.values:
         qs = qs.filter(problems__status=params["status"]).distinct()
     if params.get("overdue") == "1":
@@ -363,8 +363,15 @@ def filter_visits(qs, params):
     return qs
 
 
-def _int(v) -> int:
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return -1
+MAX_ID = 2**63 - 1  # the largest primary key any backend stores (bigint)
+
+
+def query_id(params, name: str) -> int | None:
+    """The id in a query parameter, or None when it is missing or not an id at all ("abc", "1.5",
+    "-1", a number too large for the database). Views treat None as if the parameter were absent,
+    so a hand-edited or truncated link shows the page unfiltered or unfilled, never a 500."""
+    value = (params.get(name) or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_ID)):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None

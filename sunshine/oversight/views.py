@@ -263,12 +263,12 @@ def _filter_choices(request):
 @role_required(*INSPECTION)
 def visit_new(request):
     initial = {"date": timezone.localdate()}
-    if request.GET.get("subject"):
-        initial["subject"] = request.GET["subject"]
+    if (subject := ledger.query_id(request.GET, "subject")) is not None:
+        initial["subject"] = subject
     if request.GET.get("purpose") in Visit.Purpose.values:
         initial["purpose"] = request.GET["purpose"]
-    if request.GET.get("campaign"):
-        initial["campaign"] = request.GET["campaign"]
+    if (campaign := ledger.query_id(request.GET, "campaign")) is not None:
+        initial["campaign"] = campaign
     form = forms.VisitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -415,11 +415,16 @@ def problem_import(request):
 def problem_new(request):
     visit = None
     initial = {}
-    if request.GET.get("visit"):
-        visit = get_object_or_404(Visit, pk=request.GET["visit"])
+    if (visit_id := ledger.query_id(request.GET, "visit")) is not None:
+        visit = get_object_or_404(Visit, pk=visit_id)
         initial.update(campaign=visit.campaign_id, subject=visit.subject_id)
         initial["responsible_org"] = visit.subject_id
-        item = visit.answers.filter(item_id=request.GET.get("item")).select_related("item").first()
+        item_id = ledger.query_id(request.GET, "item")
+        item = (
+            visit.answers.filter(item_id=item_id).select_related("item").first()
+            if item_id is not None
+            else None
+        )
         if item:
             value = dict(forms.YES_NO).get(item.value, item.value) if item.value else "—"
             initial["description"] = f"{item.item.text}：{value}"
@@ -582,8 +587,8 @@ def accountability_list(request):
 @role_required(*INSPECTION)
 def accountability_new(request):
     initial = {"on": timezone.localdate()}
-    if request.GET.get("problem"):
-        p = Problem.objects.filter(pk=request.GET["problem"]).first()
+    if (problem_id := ledger.query_id(request.GET, "problem")) is not None:
+        p = Problem.objects.filter(pk=problem_id).first()
         if p:
             initial.update(
                 problems=[p.pk],

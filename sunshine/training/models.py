@@ -31,6 +31,17 @@ class InstitutionQuerySet(models.QuerySet):
             return self
         return self.none()
 
+    def editable_by(self, user) -> InstitutionQuerySet:
+        """Reading is registry-wide, writing is not: inspection may change any institution, a
+        bureau only those of its own district; everyone else none."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.role == Role.INSPECTION:
+            return self
+        if user.role == Role.BUREAU and user.organisation_id:
+            return self.filter(organisation__district_id=user.organisation.district_id)
+        return self.none()
+
 
 class Institution(models.Model):
     class Status(models.TextChoices):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from sunshine.core.permissions import role_required
 from sunshine.core.roles import Role
+from sunshine.oversight.models import Problem, Visit
 from sunshine.training.forms import InstitutionForm, StatusForm
 from sunshine.training.models import Institution
 
@@ -19,6 +20,14 @@ WRITERS = (Role.INSPECTION, Role.BUREAU)
 def _get_institution_for_user(request, pk: int) -> Institution:
     return get_object_or_404(
         Institution.objects.visible_to(request.user).select_related("organisation__district"),
+        pk=pk,
+    )
+
+
+def _get_institution_to_edit(request, pk: int) -> Institution:
+    """Another district's institution is readable but not writable: 404, as if absent."""
+    return get_object_or_404(
+        Institution.objects.editable_by(request.user).select_related("organisation__district"),
         pk=pk,
     )
 
@@ -57,11 +66,12 @@ def detail(request, pk: int):
         {
             "inst": inst,
             "history": inst.history.select_related("by"),
-            "problems": inst.organisation.problems.all(),
-            "visits": inst.organisation.visits.filter(mode="open")
-            | inst.organisation.visits.filter(date__lte=timezone.localdate()),
+            # Through the ledgers' own visibility rules: a bureau reading another district's
+            # institution must not see that district's problems or visits.
+            "problems": Problem.objects.visible_to(request.user).filter(subject=inst.organisation),
+            "visits": Visit.objects.visible_to(request.user).filter(subject=inst.organisation),
             "form": StatusForm(initial={"on": timezone.localdate()})
-            if request.user.role in WRITERS
+            if Institution.objects.editable_by(request.user).filter(pk=inst.pk).exists()
             else None,
         },
     )
@@ -69,7 +79,9 @@ def detail(request, pk: int):
 
 @role_required(*WRITERS)
 def new(request):
-    form = InstitutionForm(request.POST or None, initial={"on": timezone.localdate()})
+    form = InstitutionForm(
+        request.POST or None, initial={"on": timezone.localdate()}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             inst = Institution.register(**form.cleaned_data, by=request.user)
@@ -86,7 +98,7 @@ def new(request):
 @require_POST
 @role_required(*WRITERS)
 def change_status(request, pk: int):
-    inst = _get_institution_for_user(request, pk)
+    inst = _get_institution_to_edit(request, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:

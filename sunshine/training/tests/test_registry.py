@@ -108,3 +108,85 @@ def test_admin_reads_but_does_not_change(client, demo, inst):
     assert (
         client.post(url, {"status": "closed", "on": "2022-01-01", "reason": "x"}).status_code == 403
     )
+
+
+# --- a bureau reads the whole registry but writes only its own district's -----------------------
+
+
+def test_a_bureau_cannot_change_another_districts_institution(client, demo, inst):
+    client.force_login(demo["bureau_zlj"])  # 自流井区; inst is in 七星区
+    assert client.get(reverse("training:detail", args=[inst.pk])).status_code == 200
+    response = client.post(
+        reverse("training:change_status", args=[inst.pk]),
+        {"status": "closed", "on": "2022-01-01", "reason": "越权"},
+    )
+    assert response.status_code == 404
+    inst.refresh_from_db()
+    assert inst.status == Institution.Status.LICENSED
+    assert inst.history.count() == 1
+
+
+def test_the_status_form_is_offered_only_where_the_user_may_write(client, demo, inst):
+    url = reverse("training:detail", args=[inst.pk])
+    client.force_login(demo["bureau_zlj"])
+    assert client.get(url).context["form"] is None
+    client.force_login(demo["bureau_qx"])
+    assert client.get(url).context["form"] is not None
+    client.force_login(demo["inspector_qx1"])
+    assert client.get(url).context["form"] is not None
+
+
+def test_a_bureau_registers_only_in_its_own_district(client, demo):
+    client.force_login(demo["bureau_zlj"])
+    own = District.objects.get(code="510302")
+    other = District.objects.get(code="450305")
+    choices = client.get(reverse("training:new")).context["form"].fields["district"].queryset
+    assert list(choices) == [own]
+    response = client.post(
+        reverse("training:new"),
+        {
+            "district": other.pk,
+            "name": "越权登记的机构",
+            "status": "licensed",
+            "on": "2021-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "district" in response.context["form"].errors
+    assert not Institution.objects.exists()
+
+
+def test_inspection_may_still_register_in_any_district(client, demo):
+    client.force_login(demo["inspector_qx1"])
+    choices = client.get(reverse("training:new")).context["form"].fields["district"].queryset
+    assert set(choices) == set(District.objects.all())
+
+
+def test_the_detail_page_shows_only_the_problems_the_reader_may_see(client, demo, inst):
+    from sunshine.oversight.models import Campaign, Problem, Visit
+
+    campaign = Campaign.objects.create(
+        district=inst.organisation.district,
+        title="校外培训专项检查",
+        starts_on=D(2021, 3, 1),
+        lead_office=Organisation.objects.get(name="七星区纪委监委驻区教育局纪检监察组"),
+    )
+    problem = Problem.raise_new(
+        description="超纲培训未整改",
+        by=demo["inspector_qx1"],
+        subject=inst.organisation,
+        campaign=campaign,
+    )
+    Visit.objects.create(
+        campaign=campaign, subject=inst.organisation, method=Visit.Method.ONSITE, date=D(2021, 3, 1)
+    )
+    url = reverse("training:detail", args=[inst.pk])
+    client.force_login(demo["bureau_qx"])
+    page = client.get(url)
+    assert list(page.context["problems"]) == [problem]
+    assert len(page.context["visits"]) == 1
+    client.force_login(demo["bureau_zlj"])
+    page = client.get(url)
+    assert list(page.context["problems"]) == []
+    assert list(page.context["visits"]) == []
+    assert problem.number not in page.content.decode()
