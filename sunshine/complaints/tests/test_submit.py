@@ -149,3 +149,20 @@ def test_a_flood_from_one_client_is_stopped(client, zlj, tml, settings):
     other = client.post(reverse("complaints:new"), form_data(zlj, tml), REMOTE_ADDR="10.2.2.2")
     assert other.status_code == 200
     assert Complaint.objects.count() == 3
+
+
+def test_the_limit_follows_the_client_behind_a_proxy(client, zlj, tml, settings):
+    # Behind the proxy every request comes from its address; the limit must follow the header.
+    settings.TRUSTED_PROXY_HEADER = "X-Real-IP"
+    settings.COMPLAINTS_MAX_SUBMISSIONS_PER_HOUR = 1
+
+    def post(address):
+        data = form_data(zlj, tml)
+        return client.post(
+            reverse("complaints:new"), data, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP=address
+        )
+
+    assert post("1.1.1.1").status_code == 200
+    assert post("1.1.1.1").status_code == 429
+    assert post("2.2.2.2").status_code == 200
+    assert Complaint.objects.count() == 2
