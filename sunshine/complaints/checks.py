@@ -36,4 +36,15 @@ def complaints_settings(app_configs, **kwargs):
                 id="complaints.W001",
             )
         )
+    per_client = settings.COMPLAINTS_RECEIPT_MAX_FAILURES
+    if settings.COMPLAINTS_RECEIPT_GLOBAL_MAX_FAILURES < 10 * per_client:
+        problems.append(
+            Warning(
+                "COMPLAINTS_RECEIPT_GLOBAL_MAX_FAILURES is less than 10 times "
+                "COMPLAINTS_RECEIPT_MAX_FAILURES: a few clients guessing codes could stop "
+                "every reporter from following their case.",
+                hint=f"Raise it to at least {10 * per_client} (default 200).",
+                id="complaints.W002",
+            )
+        )
     return problems

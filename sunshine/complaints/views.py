@@ -45,11 +45,13 @@ def new(request):
         form = ComplaintForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
-            if not _first_use(d["nonce"]):
-                return render(request, "complaints/already_filed.html", status=409)
+            # The limit first: a refused form keeps its one-time token, so the same form can
+            # be sent again after the hour instead of being lost as "already filed".
             if not ratelimit.submission_allowed(request):
                 form.add_error(None, _("提交过于频繁，请一小时后再试，或拨打举报电话。"))
                 return render(request, "complaints/new.html", {"form": form}, status=429)
+            if not _first_use(d["nonce"]):
+                return render(request, "complaints/already_filed.html", status=409)
             complaint, code = Complaint.submit(
                 district=d["district"],
                 subject_kind=d["subject_kind"],

@@ -76,7 +76,13 @@ def _file_and_follow(client, zlj, tml):
     return code
 
 
-def test_it_keeps_no_ip_forwarded_for_or_user_agent(client, zlj, tml, settings, caplog):
+@pytest.mark.parametrize("proxy_header", ["", "X-Real-IP"])
+def test_it_keeps_no_ip_forwarded_for_or_user_agent(
+    client, zlj, tml, settings, caplog, proxy_header
+):
+    # With a trusted proxy header the rate limits key on that address instead; it must not
+    # be kept either.
+    settings.TRUSTED_PROXY_HEADER = proxy_header
     caplog.set_level(logging.DEBUG)
     _file_and_follow(client, zlj, tml)
     complaint = Complaint.objects.get()

@@ -4,7 +4,7 @@ import pytest
 from argon2 import PasswordHasher
 from django.urls import reverse
 
-from sunshine.complaints import crypto
+from sunshine.complaints import crypto, ratelimit
 from sunshine.complaints.models import Complaint, Message
 from sunshine.complaints.tests.conftest import PNG_BYTES, upload
 
@@ -134,3 +134,44 @@ def test_failures_are_slowed(client, file_complaint, settings, monkeypatch):
     monkeypatch.setattr("sunshine.complaints.ratelimit.time.sleep", slept.append)
     client.post(reverse("complaints:follow"), {"receipt": "9" * 16})
     assert slept == [1.5]
+
+
+def test_the_lookup_limit_follows_the_client_behind_a_proxy(client, file_complaint, settings):
+    settings.TRUSTED_PROXY_HEADER = "X-Real-IP"
+    settings.COMPLAINTS_RECEIPT_MAX_FAILURES = 2
+    _, code = file_complaint()
+    url = reverse("complaints:follow")
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(2):
+        client.post(url, {"receipt": "9" * 16}, HTTP_X_REAL_IP="1.1.1.1", **proxy)
+    assert client.post(url, {"receipt": code}, HTTP_X_REAL_IP="1.1.1.1", **proxy).status_code == 429
+    assert client.post(url, {"receipt": code}, HTTP_X_REAL_IP="2.2.2.2", **proxy).status_code == 200
+
+
+def test_one_client_cannot_trip_the_global_limit(client, file_complaint, settings, rf):
+    """A client counts towards the global limit only up to its own limit, even when its
+    requests race past the check (here: failures recorded without checking first)."""
+    settings.COMPLAINTS_RECEIPT_MAX_FAILURES = 3
+    settings.COMPLAINTS_RECEIPT_GLOBAL_MAX_FAILURES = 5
+    _, code = file_complaint()
+    troll = rf.post("/", REMOTE_ADDR="10.6.6.6")
+    for _ in range(20):
+        ratelimit.record_failure(troll)
+    assert ratelimit.is_limited(troll)
+    other = client.post(reverse("complaints:follow"), {"receipt": code}, REMOTE_ADDR="10.7.7.7")
+    assert other.status_code == 200
+    # Two clients at their limit still leave it open; the breaker needs many of them.
+    ratelimit.record_failure(rf.post("/", REMOTE_ADDR="10.8.8.8"))
+    assert client.post(reverse("complaints:follow"), {"receipt": code}).status_code == 200
+    for _ in range(3):
+        ratelimit.record_failure(rf.post("/", REMOTE_ADDR="10.8.8.8"))
+    assert ratelimit.is_limited(rf.post("/", REMOTE_ADDR="10.9.9.9"))
+
+
+def test_a_global_limit_that_few_clients_can_reach_is_warned(settings):
+    from sunshine.complaints import checks
+
+    assert "complaints.W002" not in {p.id for p in checks.complaints_settings(None)}
+    settings.COMPLAINTS_RECEIPT_MAX_FAILURES = 5
+    settings.COMPLAINTS_RECEIPT_GLOBAL_MAX_FAILURES = 20
+    assert "complaints.W002" in {p.id for p in checks.complaints_settings(None)}

@@ -149,3 +149,41 @@ def test_a_flood_from_one_client_is_stopped(client, zlj, tml, settings):
     other = client.post(reverse("complaints:new"), form_data(zlj, tml), REMOTE_ADDR="10.2.2.2")
     assert other.status_code == 200
     assert Complaint.objects.count() == 3
+
+
+def test_the_limit_follows_the_client_behind_a_proxy(client, zlj, tml, settings):
+    # Behind the proxy every request comes from its address; the limit must follow the header.
+    settings.TRUSTED_PROXY_HEADER = "X-Real-IP"
+    settings.COMPLAINTS_MAX_SUBMISSIONS_PER_HOUR = 1
+
+    def post(address):
+        data = form_data(zlj, tml)
+        return client.post(
+            reverse("complaints:new"), data, REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP=address
+        )
+
+    assert post("1.1.1.1").status_code == 200
+    assert post("1.1.1.1").status_code == 429
+    assert post("2.2.2.2").status_code == 200
+    assert Complaint.objects.count() == 2
+
+
+def test_a_rate_limited_complaint_can_be_sent_again_later(client, zlj, tml, settings, time_machine):
+    settings.COMPLAINTS_MAX_SUBMISSIONS_PER_HOUR = 1
+    time_machine.move_to("2026-07-01 10:10:00+08:00")
+    url = reverse("complaints:new")
+    assert client.post(url, form_data(zlj, tml)).status_code == 200
+    data = form_data(zlj, tml, text="第二件事：报名表被人改了。")
+    refused = client.post(url, data)
+    assert refused.status_code == 429
+    # The page asks them to try again with the same form (same one-time token) ...
+    assert refused.context["form"]["nonce"].value() == data["nonce"]
+    # ... and when they do, after the window, the complaint is filed, not "already filed".
+    time_machine.move_to("2026-07-01 11:05:00+08:00")
+    again = client.post(url, data)
+    assert again.status_code == 200 and receipt_from(again)
+    assert Complaint.objects.count() == 2
+    assert "第二件事：报名表被人改了。" in {c.text for c in Complaint.objects.all()}
+    # The token is used up only now.
+    settings.COMPLAINTS_MAX_SUBMISSIONS_PER_HOUR = 5
+    assert client.post(url, data).status_code == 409
