@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sunshine.core.clients import client_address
 from sunshine.core.permissions import public, role_required, user_has_role
 from sunshine.core.roles import Role
 from sunshine.enrollment.models import Applicant
@@ -462,21 +463,27 @@ def result_xlsx(request, pk):
 
 # ---------------------------------------------------------------------- parent lookup
 
-LOOKUP_CLIENT_LIMIT = 20  # lookups per client per window
-LOOKUP_NUMBER_LIMIT = 5  # failed lookups per application number per window
+LOOKUP_CLIENT_LIMIT = 20  # failed lookups per client per window (against enumeration)
+LOOKUP_NUMBER_LIMIT = 5  # failed lookups per application number and client per window
 LOOKUP_WINDOW = 3600
+
+# Only failures count: a family that finds its result does not use up its allowance, and
+# the per-number count is kept per client, so a stranger who types a published application
+# number with wrong digits locks out only themselves, never the family.
+
+
+def _keyed(label: str) -> str:
+    # Only a keyed hash, kept in the cache for the window: no address or number is stored.
+    mac = hmac.new(settings.SECRET_KEY.encode(), label.encode(), hashlib.sha256)
+    return mac.hexdigest()[:32]
 
 
 def _client_key(request) -> str:
-    # Only a keyed hash of the address, kept in the cache for the window: no address is stored.
-    ip = request.META.get("REMOTE_ADDR", "")
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"lookup:{ip}".encode(), hashlib.sha256)
-    return "lottery-lookup-c:" + mac.hexdigest()[:32]
+    return "lottery-lookup-c:" + _keyed(f"lookup:{client_address(request)}")
 
 
-def _number_key(number: str) -> str:
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"lookup-n:{number}".encode(), hashlib.sha256)
-    return "lottery-lookup-n:" + mac.hexdigest()[:32]
+def _number_key(number: str, request) -> str:
+    return "lottery-lookup-n:" + _keyed(f"lookup-n:{number}\n{client_address(request)}")
 
 
 def _hit(key: str) -> int:
@@ -510,15 +517,19 @@ def lookup(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"].strip()
-        if _hit(_client_key(request)) > LOOKUP_CLIENT_LIMIT or (
-            cache.get(_number_key(number), 0) >= LOOKUP_NUMBER_LIMIT
+        client_key, number_key = _client_key(request), _number_key(number, request)
+        if (
+            cache.get(client_key, 0) >= LOOKUP_CLIENT_LIMIT
+            or cache.get(number_key, 0) >= LOOKUP_NUMBER_LIMIT
         ):
             context["limited"] = True
             status = 429
         else:
             placements = _find_placements(number, form.cleaned_data["phone_last4"])
             if placements is None:
-                _hit(_number_key(number))
+                # One answer for "no such application" and "wrong digits"; both count.
+                _hit(client_key)
+                _hit(number_key)
                 context["not_found"] = True
             else:
                 context["placements"] = placements
