@@ -78,7 +78,10 @@ def test_a_witness_commits_and_reveals_only_their_own_source(client, draft, demo
     )
     assert client.post(url("commit", draft, notary.pk), {"value": "1"}).status_code == 403
     client.force_login(demo["bureau_zlj"])
+    # The operator may not act for a witness who has an account: else it could pick the seed.
+    assert client.post(url("commit", draft, notary.pk), {"value": "1"}).status_code == 403
     client.post(url("freeze", draft))
+    assert client.post(url("reveal", draft, notary.pk), {"value": "1"}).status_code == 403
     client.force_login(demo["notary_zlj"])
     client.post(url("reveal", draft, notary.pk), {"value": "5551234567890"})
     assert Witness.objects.get(pk=notary.pk).revealed_at is not None
@@ -92,10 +95,20 @@ def test_a_wrong_reveal_is_refused_with_a_clear_message(client, draft, demo):
     bureau = demo["bureau_zlj"]
     commit_all(draft, bureau)
     draft.freeze(bureau)
-    client.force_login(bureau)
+    client.force_login(demo["notary_zlj"])
     w = draft.witnesses.get(source="notary")
     r = client.post(url("reveal", draft, w.pk), {"value": "0000000000"}, follow=True)
     assert "与冻结前提交的承诺值不符" in r.content.decode()
+
+
+def test_the_operator_acts_only_for_witnesses_without_an_account(draft, demo):
+    bureau, notary_user = demo["bureau_zlj"], demo["notary_zlj"]
+    notary = draft.witnesses.get(source="notary")
+    inspection = draft.witnesses.get(source="inspection")
+    assert notary.user == notary_user and inspection.user is None
+    assert notary.may_act(notary_user) and not notary.may_act(bureau)
+    assert inspection.may_act(bureau) and not inspection.may_act(notary_user)
+    assert not inspection.may_act(demo["bureau_qx"])  # another district's operator
 
 
 def test_schools_see_their_own_draws_and_the_xlsx(client, published, demo):
