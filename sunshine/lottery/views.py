@@ -57,10 +57,36 @@ def _get_managed_draw(request, pk) -> Draw:
 
 
 def _result_visible(request, draw: Draw) -> bool:
-    """The public sees results once published; staff who see the draw, once drawn."""
+    """Whether the result page, files, PDF and spreadsheet are open to this visitor.
+
+    Everyone once the draw is published. While it is only drawn, the people of this draw: the
+    bureau and inspection group of its district, the staff of a school in it, its witnesses
+    (and the site admin), so they can check it before the bureau publishes. Staff of other
+    districts get nothing the public does not: the check follows the draw, not the role.
+
+    The projector (projector/live.json) is different on purpose: it shows the seed and the
+    admitted and waiting numbers as soon as the draw is run, because the result is announced at
+    the ceremony in front of the witnesses (seed 001) and published at once; see _live().
+    """
     if draw.state == Draw.State.PUBLISHED:
         return True
-    return draw.state == Draw.State.DRAWN and user_has_role(request.user, *STAFF)
+    if draw.state != Draw.State.DRAWN:
+        return False
+    user = request.user
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    org = user.organisation
+    if org is None:
+        return False
+    if user.role in (Role.BUREAU, Role.INSPECTION):
+        return org.district_id == draw.district_id
+    if user.role == Role.SCHOOL:
+        return draw.schools.filter(organisation=org).exists()
+    if user.role == Role.WITNESS:
+        return draw.witnesses.filter(user=user).exists()
+    return False
 
 
 def _error(request, e: ValidationError) -> None:
@@ -357,6 +383,10 @@ def live(request, pk):
 
 
 def _live(draw: Draw) -> dict:
+    # The seed and the lists appear as soon as the draw is run (DRAWN), not only once published:
+    # the projector announces the result at the ceremony, in front of the witnesses and the
+    # public, and the bureau publishes it at once. Everything shown here is what the
+    # announcement says; result.json and the documents wait for _result_visible().
     shown = draw.state in (Draw.State.DRAWN, Draw.State.PUBLISHED)
     data = {
         "state": draw.state,

@@ -129,3 +129,44 @@ def test_the_public_gets_published_results_and_files(client, published):
     assert "python3 verify_draw.py manifest.json entropy.json result.json" in body
     # Names and phone numbers never appear, only application numbers.
     assert "儿童" not in body and "1380000" not in body
+
+
+@pytest.fixture
+def drawn(draft, demo):
+    from sunshine.lottery.tests.conftest import reveal_all
+
+    bureau = demo["bureau_zlj"]
+    commit_all(draft, bureau)
+    draft.freeze(bureau)
+    reveal_all(draft, bureau)
+    draft.run(bureau)
+    assert draft.state == Draw.State.DRAWN
+    return draft
+
+
+def test_before_publication_only_the_people_of_the_draw_see_the_result(client, drawn, demo):
+    admitted = drawn.result()["schools"]["TML"]["admitted"][0]
+    for username in ("bureau_zlj", "inspector_zlj", "school_tml", "notary_zlj", "admin"):
+        client.force_login(demo[username])
+        assert client.get(url("result", drawn)).status_code == 200, username
+        body = client.get(url("detail", drawn)).content.decode()
+        assert admitted in body and 'id="result-digest"' in body, username
+    # Staff of other districts, or of a school not in the draw, get what the public gets.
+    for username in ("bureau_qx", "inspector_qx1", "school_ly", "school_tks", "parent", None):
+        if username:
+            client.force_login(demo[username])
+        else:
+            client.logout()
+        for name in ("result", "entropy", "pdf"):
+            assert client.get(url(name, drawn)).status_code == 404, (username, name)
+        body = client.get(url("detail", drawn)).content.decode()
+        assert 'id="result-digest"' not in body and drawn.seed not in body, username
+    client.force_login(demo["bureau_qx"])
+    assert client.get(url("xlsx", drawn)).status_code == 404
+
+
+def test_the_projector_announces_the_result_as_soon_as_it_is_drawn(client, drawn):
+    # On purpose: the result is announced at the ceremony and published at once (seed 001).
+    live = client.get(url("live", drawn)).json()
+    assert live["seed"] == drawn.seed
+    assert live["schools"][0]["admitted"] == drawn.result()["schools"]["TML"]["admitted"]
