@@ -30,6 +30,8 @@ from sunshine.lottery import engine
 HEX64 = re.compile(r"[0-9a-f]{64}")
 SOURCE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 MIN_ENTROPY_BITS = 128
+MIN_COMMITTED_WITNESSES = 2  # committed non-beacon sources needed to freeze
+DEFAULT_WITNESS_DIGITS = 20  # 2 × 20 × log2(10) ≈ 133 bits
 
 
 class FrozenError(ValidationError):
@@ -231,8 +233,10 @@ class Draw(models.Model):
             .order_by("applicant__number", "preference", "school__code")
         )
 
-    def entropy_estimate_bits(self) -> float:
-        return sum(w.entropy_bits() for w in self.witnesses.all())
+    def entropy_estimate_bits(self, witnesses=None) -> float:
+        if witnesses is None:
+            witnesses = self.witnesses.all()
+        return sum(w.entropy_bits() for w in witnesses)
 
     @property
     def entropy_is_weak(self) -> bool:
@@ -308,6 +312,26 @@ class Draw(models.Model):
             if missing:
                 raise ValidationError(
                     gettext("以下见证人尚未提交承诺值：%(names)s") % {"names": "、".join(missing)}
+                )
+            # No single party may choose the seed: at least two independent witnesses commit
+            # before the freeze, and together the sources must be too many to enumerate.
+            committed = [w for w in witnesses if w.kind != Witness.Kind.BEACON and w.commitment]
+            if len(committed) < MIN_COMMITTED_WITNESSES:
+                raise ValidationError(
+                    gettext(
+                        "至少需要 %(min)d 位见证人提交承诺值（公开随机值不计），目前只有 %(n)d 位。"
+                        "请添加见证人（如公证员、纪检监察组、家长代表）并收集承诺值。"
+                    )
+                    % {"min": MIN_COMMITTED_WITNESSES, "n": len(committed)}
+                )
+            bits = draw.entropy_estimate_bits(witnesses)
+            if bits < MIN_ENTROPY_BITS:
+                raise ValidationError(
+                    gettext(
+                        "随机数来源的熵估计只有约 %(bits)d 位，至少需要 %(min)d 位。"
+                        "请增加见证人、增加随机数字位数或加入公开随机值。"
+                    )
+                    % {"bits": int(bits), "min": MIN_ENTROPY_BITS}
                 )
             manifest = draw.build_manifest()
             if not manifest["applicants"]:
@@ -492,7 +516,9 @@ class Draw(models.Model):
 
     def add_default_witnesses(self) -> None:
         """The notary (linked to the district's notary account when there is exactly one) and
-        the discipline-inspection group, as at the Ziliujing draw."""
+        the discipline-inspection group, as at the Ziliujing draw. Each declares 20 random
+        digits, so that the two of them alone reach MIN_ENTROPY_BITS and the draw can be
+        frozen once both have committed."""
         from sunshine.core.models import Organisation, User
 
         notaries = list(
@@ -511,6 +537,7 @@ class Draw(models.Model):
             name=str(notary.organisation) if notary else gettext("公证员"),
             user=notary,
             order=0,
+            declared_digits=DEFAULT_WITNESS_DIGITS,
         )
         Witness.objects.create(
             draw=self,
@@ -518,6 +545,7 @@ class Draw(models.Model):
             kind=Witness.Kind.INSPECTION,
             name=gettext("纪检监察组"),
             order=1,
+            declared_digits=DEFAULT_WITNESS_DIGITS,
         )
 
     def clean(self):
@@ -677,11 +705,13 @@ class Witness(models.Model):
         return self.kind != self.Kind.BEACON
 
     def may_act(self, user) -> bool:
-        """The witness on their own login, or the bureau operator of the district."""
+        """A witness with its own login acts only on that login: otherwise the operator could
+        commit and reveal for every source and so choose the seed. The bureau operator of the
+        district acts only for witnesses without an account (typed in at the ceremony)."""
         if not (user.is_authenticated and user.is_active):
             return False
-        if self.user_id and self.user_id == user.pk:
-            return True
+        if self.user_id:
+            return self.user_id == user.pk
         return (
             user.role == Role.BUREAU
             and user.organisation_id is not None

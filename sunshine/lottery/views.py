@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sunshine.core.clients import client_address
 from sunshine.core.permissions import public, role_required, user_has_role
 from sunshine.core.roles import Role
 from sunshine.enrollment.models import Applicant
@@ -56,10 +57,36 @@ def _get_managed_draw(request, pk) -> Draw:
 
 
 def _result_visible(request, draw: Draw) -> bool:
-    """The public sees results once published; staff who see the draw, once drawn."""
+    """Whether the result page, files, PDF and spreadsheet are open to this visitor.
+
+    Everyone once the draw is published. While it is only drawn, the people of this draw: the
+    bureau and inspection group of its district, the staff of a school in it, its witnesses
+    (and the site admin), so they can check it before the bureau publishes. Staff of other
+    districts get nothing the public does not: the check follows the draw, not the role.
+
+    The projector (projector/live.json) is different on purpose: it shows the seed and the
+    admitted and waiting numbers as soon as the draw is run, because the result is announced at
+    the ceremony in front of the witnesses (seed 001) and published at once; see _live().
+    """
     if draw.state == Draw.State.PUBLISHED:
         return True
-    return draw.state == Draw.State.DRAWN and user_has_role(request.user, *STAFF)
+    if draw.state != Draw.State.DRAWN:
+        return False
+    user = request.user
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    org = user.organisation
+    if org is None:
+        return False
+    if user.role in (Role.BUREAU, Role.INSPECTION):
+        return org.district_id == draw.district_id
+    if user.role == Role.SCHOOL:
+        return draw.schools.filter(organisation=org).exists()
+    if user.role == Role.WITNESS:
+        return draw.witnesses.filter(user=user).exists()
+    return False
 
 
 def _error(request, e: ValidationError) -> None:
@@ -356,6 +383,10 @@ def live(request, pk):
 
 
 def _live(draw: Draw) -> dict:
+    # The seed and the lists appear as soon as the draw is run (DRAWN), not only once published:
+    # the projector announces the result at the ceremony, in front of the witnesses and the
+    # public, and the bureau publishes it at once. Everything shown here is what the
+    # announcement says; result.json and the documents wait for _result_visible().
     shown = draw.state in (Draw.State.DRAWN, Draw.State.PUBLISHED)
     data = {
         "state": draw.state,
@@ -462,21 +493,27 @@ def result_xlsx(request, pk):
 
 # ---------------------------------------------------------------------- parent lookup
 
-LOOKUP_CLIENT_LIMIT = 20  # lookups per client per window
-LOOKUP_NUMBER_LIMIT = 5  # failed lookups per application number per window
+LOOKUP_CLIENT_LIMIT = 20  # failed lookups per client per window (against enumeration)
+LOOKUP_NUMBER_LIMIT = 5  # failed lookups per application number and client per window
 LOOKUP_WINDOW = 3600
+
+# Only failures count: a family that finds its result does not use up its allowance, and
+# the per-number count is kept per client, so a stranger who types a published application
+# number with wrong digits locks out only themselves, never the family.
+
+
+def _keyed(label: str) -> str:
+    # Only a keyed hash, kept in the cache for the window: no address or number is stored.
+    mac = hmac.new(settings.SECRET_KEY.encode(), label.encode(), hashlib.sha256)
+    return mac.hexdigest()[:32]
 
 
 def _client_key(request) -> str:
-    # Only a keyed hash of the address, kept in the cache for the window: no address is stored.
-    ip = request.META.get("REMOTE_ADDR", "")
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"lookup:{ip}".encode(), hashlib.sha256)
-    return "lottery-lookup-c:" + mac.hexdigest()[:32]
+    return "lottery-lookup-c:" + _keyed(f"lookup:{client_address(request)}")
 
 
-def _number_key(number: str) -> str:
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"lookup-n:{number}".encode(), hashlib.sha256)
-    return "lottery-lookup-n:" + mac.hexdigest()[:32]
+def _number_key(number: str, request) -> str:
+    return "lottery-lookup-n:" + _keyed(f"lookup-n:{number}\n{client_address(request)}")
 
 
 def _hit(key: str) -> int:
@@ -510,15 +547,19 @@ def lookup(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"].strip()
-        if _hit(_client_key(request)) > LOOKUP_CLIENT_LIMIT or (
-            cache.get(_number_key(number), 0) >= LOOKUP_NUMBER_LIMIT
+        client_key, number_key = _client_key(request), _number_key(number, request)
+        if (
+            cache.get(client_key, 0) >= LOOKUP_CLIENT_LIMIT
+            or cache.get(number_key, 0) >= LOOKUP_NUMBER_LIMIT
         ):
             context["limited"] = True
             status = 429
         else:
             placements = _find_placements(number, form.cleaned_data["phone_last4"])
             if placements is None:
-                _hit(_number_key(number))
+                # One answer for "no such application" and "wrong digits"; both count.
+                _hit(client_key)
+                _hit(number_key)
                 context["not_found"] = True
             else:
                 context["placements"] = placements

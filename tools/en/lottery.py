@@ -273,4 +273,6 @@ EN = {
     "跳过候补顺序必须写明原因。": "Skipping the waitlist order needs a reason.",
     "已记录答复。": "Answer recorded.",
     "该多胞胎组有 %(n)s 人，空出的学位不足，按规则不能整组递补。": "This multiple-birth group has %(n)s children; under the draw's rule the free places cannot take the whole group.",
+    "至少需要 %(min)d 位见证人提交承诺值（公开随机值不计），目前只有 %(n)d 位。请添加见证人（如公证员、纪检监察组、家长代表）并收集承诺值。": "At least %(min)d witnesses must commit (public random values do not count); so far only %(n)d have. Add witnesses (such as the notary, the discipline-inspection group or parent representatives) and collect their commitments.",
+    "随机数来源的熵估计只有约 %(bits)d 位，至少需要 %(min)d 位。请增加见证人、增加随机数字位数或加入公开随机值。": "The random sources are estimated at only about %(bits)d bits; at least %(min)d are needed. Add witnesses, more random digits or a public random value.",
 }

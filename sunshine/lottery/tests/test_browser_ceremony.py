@@ -79,10 +79,23 @@ def test_it_runs_the_witnessed_ceremony_end_to_end(
     screen.goto(f"{base}/lottery/{draw.pk}/projector/")
     assert screen.locator("#p-digest").inner_text() == digest
 
+    # The notary reveals on the notary's own login (the operator may not act for them) ...
+    _logout(page)
+    browser_login("notary_zlj")
+    page.goto(f"{base}/lottery/{draw.pk}/")
     page.fill("#witness-notary .reveal-form input[name=value]", "1234567890")
     page.click("#witness-notary .reveal-form button")
     assert "与冻结前提交的承诺值不符" in page.content()
+    page.fill("#witness-notary .reveal-form input[name=value]", values["notary"])
+    page.click("#witness-notary .reveal-form button")
+    _logout(page)
+    # ... and the operator types in the values the other witnesses read out.
+    browser_login("bureau_zlj")
+    page.goto(f"{base}/lottery/{draw.pk}/")
+    assert page.locator("#witness-notary .reveal-form").count() == 0
     for source, value in values.items():
+        if source == "notary":
+            continue
         page.fill(f"#witness-{source} .reveal-form input[name=value]", value)
         page.click(f"#witness-{source} .reveal-form button")
     screen.wait_for_function(

@@ -126,6 +126,8 @@ def test_it_cancels_with_a_public_reason_and_names_it_in_the_redo(draft, demo, r
 
 
 def test_it_estimates_entropy_and_warns_below_128_bits(draft, demo):
+    assert not draft.entropy_is_weak  # the two default witnesses declare 20 digits each
+    draft.witnesses.update(declared_digits=10)
     assert draft.entropy_is_weak  # two witnesses of 10 digits: about 66 bits
     for k in range(3):
         Witness.objects.create(
@@ -133,6 +135,37 @@ def test_it_estimates_entropy_and_warns_below_128_bits(draft, demo):
         )
     assert draft.entropy_estimate_bits() > 128
     assert not draft.entropy_is_weak
+
+
+def test_the_freeze_refuses_too_little_entropy(draft, demo):
+    bureau = demo["bureau_zlj"]
+    draft.witnesses.update(declared_digits=10)
+    commit_all(draft, bureau)
+    with pytest.raises(ValidationError, match="熵估计只有约 66 位，至少需要 128 位"):
+        draft.freeze(bureau)
+    assert Draw.objects.get(pk=draft.pk).state == Draw.State.DRAFT
+    # A public value that does not exist yet adds entropy without a commitment.
+    Witness.objects.create(
+        draw=draft, source="beacon", kind="beacon", name="公开随机值", declared_digits=20
+    )
+    draft.freeze(bureau)
+    assert draft.state == Draw.State.FROZEN
+
+
+def test_the_freeze_needs_two_committed_witnesses(draft, demo):
+    bureau = demo["bureau_zlj"]
+    draft.witnesses.filter(source="inspection").delete()
+    draft.witnesses.update(declared_digits=60)  # entropy alone is not the problem
+    Witness.objects.create(
+        draw=draft, source="beacon", kind="beacon", name="公开随机值", declared_digits=60
+    )
+    commit_all(draft, bureau)
+    with pytest.raises(ValidationError, match="至少需要 2 位见证人提交承诺值.*目前只有 1 位"):
+        draft.freeze(bureau)
+    Witness.objects.create(draw=draft, source="parent-1", kind="parent", name="家长代表")
+    commit_all(draft, bureau)
+    draft.freeze(bureau)
+    assert draft.state == Draw.State.FROZEN
 
 
 def test_a_beacon_needs_no_commitment(draft, demo):

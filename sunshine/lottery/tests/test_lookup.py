@@ -69,23 +69,33 @@ def test_it_shows_nothing_before_publication(client, draft):
     assert MISS in r.content.decode()
 
 
-def test_it_limits_guesses_per_application_number(client, published):
+def test_it_limits_guesses_per_application_number_and_client(client, published):
     p = Placement.objects.filter(draw=published).first()
     right = p.application.applicant.guardian_phone[-4:]
     for guess in range(5):
         r = client.post(
-            URL,
-            {"number": p.number, "phone_last4": f"99{guess:02d}"},
-            REMOTE_ADDR=f"10.0.0.{guess}",
+            URL, {"number": p.number, "phone_last4": f"99{guess:02d}"}, REMOTE_ADDR="10.0.0.1"
         )
         assert r.status_code == 200
-    # Even from a fresh address and with the right digits, the number is now locked.
-    r = client.post(URL, {"number": p.number, "phone_last4": right}, REMOTE_ADDR="10.9.9.9")
+    # The guesser is locked out of this number, even with the right digits ...
+    r = client.post(URL, {"number": p.number, "phone_last4": right}, REMOTE_ADDR="10.0.0.1")
     assert r.status_code == 429
     assert "查询过于频繁" in r.content.decode()
+    # ... but the family, from its own address, is not.
+    r = client.post(URL, {"number": p.number, "phone_last4": right}, REMOTE_ADDR="10.9.9.9")
+    assert r.status_code == 200
+    assert str(p.lottery_number) in _result_block(r)
 
 
-def test_it_limits_lookups_per_client(client, published):
+def test_successful_lookups_do_not_use_up_the_allowance(client, published):
+    p = Placement.objects.filter(draw=published).first()
+    right = p.application.applicant.guardian_phone[-4:]
+    for _ in range(30):
+        r = client.post(URL, {"number": p.number, "phone_last4": right})
+        assert r.status_code == 200
+
+
+def test_it_limits_failed_lookups_per_client(client, published):
     for k in range(20):
         client.post(URL, {"number": f"2020-5555{k:04d}", "phone_last4": "1234"})
     r = client.post(URL, {"number": "2020-66660000", "phone_last4": "1234"})
@@ -94,6 +104,20 @@ def test_it_limits_lookups_per_client(client, published):
         URL, {"number": "2020-66660000", "phone_last4": "1234"}, REMOTE_ADDR="10.1.1.1"
     )
     assert other.status_code == 200
+
+
+def test_it_follows_the_trusted_proxy_header(client, published, settings):
+    settings.TRUSTED_PROXY_HEADER = "X-Real-IP"
+    for k in range(20):
+        client.post(
+            URL,
+            {"number": f"2020-5555{k:04d}", "phone_last4": "1234"},
+            HTTP_X_REAL_IP="198.51.100.1",
+        )
+    data = {"number": "2020-66660000", "phone_last4": "1234"}
+    # Same proxy address, different real client: not limited.
+    assert client.post(URL, data, HTTP_X_REAL_IP="198.51.100.2").status_code == 200
+    assert client.post(URL, data, HTTP_X_REAL_IP="198.51.100.1").status_code == 429
 
 
 def test_it_keeps_no_address_in_the_cache(client, published):
