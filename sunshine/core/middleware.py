@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -17,3 +19,20 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNullBytesMiddleware:
+    """Answer 400 to a query string holding a NUL character.
+
+    No page has a use for one, and a search box passing it to PostgreSQL fails with a
+    server error ("text fields cannot contain NUL"). Form fields refuse it already.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        pairs = ((key, value) for key, values in request.GET.lists() for value in values)
+        if any("\x00" in key or "\x00" in value for key, value in pairs):
+            return HttpResponseBadRequest(_("请求中含有无效字符。"))
+        return self.get_response(request)

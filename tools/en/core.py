@@ -88,4 +88,5 @@ EN = {
     "文件“%(name)s”是空的。": "The file “%(name)s” is empty.",
     "不支持的文件类型：“%(name)s”；只接受 %(types)s。": "Unsupported file type: “%(name)s”; only %(types)s are accepted.",
     "文件“%(name)s”的内容与其扩展名不符，请上传真实的文件。": "The content of “%(name)s” does not match its extension; please upload the real file.",
+    "请求中含有无效字符。": "The request contains an invalid character.",
 }

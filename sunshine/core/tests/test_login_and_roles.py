@@ -86,3 +86,9 @@ def test_it_stays_chinese_for_an_english_browser_until_english_is_chosen(client,
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "Sunshine Admissions Oversight" in body
+
+
+def test_it_refuses_a_nul_character_in_the_query_string(client, db):
+    response = client.get("/enrollment/?q=a%00b")
+    assert response.status_code == 400
+    assert client.get("/enrollment/?q=ab").status_code == 200
