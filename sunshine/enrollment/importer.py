@@ -233,6 +233,85 @@ def _positive(value, default: int = 1) -> int | None:
     return number if number >= 1 else None
 
 
+def priority_error(rank: int) -> str:
+    return _("该校招生计划没有第 %(n)s 顺位。") % {"n": rank}
+
+
+def check_child(values: dict, year: int) -> tuple[dict, list[tuple[str, str]]]:
+    """The checks of one child and application that need no other row and no school:
+    required fields, lengths, ID number, gender, phone, birth date, preference and priority.
+
+    ``values`` holds the import columns by key (strings or dates). Returns the cleaned values
+    (``id_number``, ``id_ok``, ``gender``, ``guardian_phone``, ``birth_date``, ``preference``,
+    ``priority``, ``number``) and the problems as (key, message). Used by ``validate()`` for
+    every row and by the form that enters one application by hand.
+    """
+    problems: list[tuple[str, str]] = []
+
+    def err(key: str, message: str) -> None:
+        problems.append((key, message))
+
+    for key in REQUIRED:
+        if key != "school" and values.get(key) in ("", None):
+            err(key, _("不能为空。"))
+    for key, limit in _LIMITS.items():
+        if len(str(values.get(key, ""))) > limit:
+            err(key, _("超过 %(n)s 个字符。") % {"n": limit})
+    id_number = str(values.get("id_number", "")).strip().upper()
+    if values.get("_numeric_id"):
+        err(
+            "id_number",
+            _("在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本后重新填写。"),
+        )
+        id_number = ""
+    elif id_number and (problem := idcard.id_error(id_number)):
+        err("id_number", str(_ID_ERRORS.get(problem, problem)))
+    gender = _GENDERS.get(str(values.get("gender", "")))
+    if values.get("gender") and not gender:
+        err("gender", _("应填“男”或“女”。"))
+    phone = str(values.get("guardian_phone", "")).replace(" ", "").replace("-", "")
+    if phone and not _PHONE.match(phone):
+        err("guardian_phone", _("应为11位手机号码。"))
+    birth = None
+    if values.get("birth_date") not in ("", None):
+        birth = _as_date(values["birth_date"])
+        if birth is None:
+            err("birth_date", _("日期格式应为 YYYY-MM-DD。"))
+    id_ok = bool(id_number) and idcard.id_error(id_number) is None
+    if id_ok:
+        from_id = idcard.birth_date(id_number)
+        if birth and birth != from_id:
+            err("birth_date", _("与身份证号中的出生日期不一致。"))
+        birth = birth or from_id
+    low, high = birth_window(year)
+    if birth and not (low <= birth <= high):
+        err(
+            "birth_date",
+            _("出生日期 %(d)s 超出范围（%(year)s 年入学应在 %(low)s 至 %(high)s 之间）。")
+            % {"d": birth.isoformat(), "year": year, "low": low, "high": high},
+        )
+    preference = _positive(values.get("preference"))
+    if preference is None:
+        err("preference", _("应为正整数。"))
+    priority = _positive(values.get("priority"))
+    if priority is None:
+        err("priority", _("应为正整数。"))
+    number = str(values.get("number", "")).strip()
+    if number and not _NUMBER.match(number):
+        err("number", _("报名号只能包含字母、数字和连字符。"))
+    cleaned = {
+        "id_number": id_number,
+        "id_ok": id_ok,
+        "gender": gender,
+        "guardian_phone": phone,
+        "birth_date": birth,
+        "preference": preference,
+        "priority": priority,
+        "number": number,
+    }
+    return cleaned, problems
+
+
 def validate(
     rows: list[tuple[int, dict]],
     district: District,
@@ -268,7 +347,6 @@ def validate(
             year=year, applicant__district=district, applicant__year=year
         ).values_list("applicant__id_number", "school_id")
     )
-    low, high = birth_window(year)
     seen_application: dict[tuple[str, int], int] = {}
     seen_child: dict[str, tuple[int, dict]] = {}
     seen_preference: dict[tuple[str, int], int] = {}
@@ -282,66 +360,25 @@ def validate(
             errors.append(RowError(row, _LABEL[key], message))
 
         before = len(errors)
-        for key in REQUIRED:
-            if values.get(key) in ("", None):
-                err(key, _("不能为空。"))
-        for key, limit in _LIMITS.items():
-            if len(str(values.get(key, ""))) > limit:
-                err(key, _("超过 %(n)s 个字符。") % {"n": limit})
-        id_number = str(values.get("id_number", "")).upper()
-        if values.get("_numeric_id"):
-            err(
-                "id_number",
-                _("在 Excel 中被存成了数字，末几位已丢失；请把该列设为文本后重新填写。"),
-            )
-            id_number = ""
-        elif id_number and (problem := idcard.id_error(id_number)):
-            err("id_number", str(_ID_ERRORS.get(problem, problem)))
-        gender = _GENDERS.get(str(values.get("gender", "")))
-        if values.get("gender") and not gender:
-            err("gender", _("应填“男”或“女”。"))
-        phone = str(values.get("guardian_phone", "")).replace(" ", "").replace("-", "")
-        if phone and not _PHONE.match(phone):
-            err("guardian_phone", _("应为11位手机号码。"))
-        birth = None
-        if values.get("birth_date") not in ("", None):
-            birth = _as_date(values["birth_date"])
-            if birth is None:
-                err("birth_date", _("日期格式应为 YYYY-MM-DD。"))
-        id_ok = bool(id_number) and idcard.id_error(id_number) is None
-        if id_ok:
-            from_id = idcard.birth_date(id_number)
-            if birth and birth != from_id:
-                err("birth_date", _("与身份证号中的出生日期不一致。"))
-            birth = birth or from_id
-        if birth and not (low <= birth <= high):
-            err(
-                "birth_date",
-                _("出生日期 %(d)s 超出范围（%(year)s 年入学应在 %(low)s 至 %(high)s 之间）。")
-                % {"d": birth.isoformat(), "year": year, "low": low, "high": high},
-            )
+        checked, problems = check_child(values, year)
+        for key, message in problems:
+            err(key, message)
+        id_number, id_ok = checked["id_number"], checked["id_ok"]
+        gender, phone, birth = checked["gender"], checked["guardian_phone"], checked["birth_date"]
+        preference, priority = checked["preference"], checked["priority"]
+        number = checked["number"]
         school = None
         code = str(values.get("school", "")).strip()
-        if code:
+        if not code:
+            err("school", _("不能为空。"))
+        else:
             school = schools.get(code.lower())
             if school is None:
                 err("school", _("未知学校代码“%(code)s”。") % {"code": code})
             elif school.pk not in plans:
                 err("school", _("该校没有 %(year)s 年招生计划。") % {"year": year})
-        preference = _positive(values.get("preference"))
-        if preference is None:
-            err("preference", _("应为正整数。"))
-        priority = _positive(values.get("priority"))
-        if priority is None:
-            err("priority", _("应为正整数。"))
-        elif school and ranks.get(school.pk) and priority not in ranks[school.pk]:
-            err(
-                "priority",
-                _("该校招生计划没有第 %(n)s 顺位。") % {"n": priority},
-            )
-        number = str(values.get("number", "")).strip()
-        if number and not _NUMBER.match(number):
-            err("number", _("报名号只能包含字母、数字和连字符。"))
+        if priority and school and ranks.get(school.pk) and priority not in ranks[school.pk]:
+            err("priority", priority_error(priority))
 
         if id_ok and school:
             key = (id_number, school.pk)
