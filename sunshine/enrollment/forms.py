@@ -3,7 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sunshine.core import uploads
+from sunshine.enrollment import importer
 from sunshine.enrollment.models import (
+    Applicant,
     Application,
     ApplicationDocument,
     EnrolmentPlan,
@@ -160,3 +162,109 @@ class PolicyForm(forms.ModelForm):
         model = PolicyDocument
         fields = ["year", "title", "published_at", "body"]
         widgets = {"published_at": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重新审核理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("更正已完成的审核结论，必须写明理由；记入审核记录和审计日志。"),
+    )
+
+
+class ApplicationEntryForm(forms.Form):
+    """One child and one application at ``school``, entered by hand.
+
+    The checks of a child are the importer's (``importer.check_child``), so an entry and an
+    imported row are held to the same rules; the year must be one of the school's published
+    plans and the priority one of that plan's groups.
+    """
+
+    name = forms.CharField(label=_("儿童姓名"), max_length=50)
+    gender = forms.ChoiceField(label=_("性别"), choices=Applicant.Gender.choices)
+    birth_date = forms.DateField(
+        label=_("出生日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("可留空，取自身份证号"),
+    )
+    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    guardian_name = forms.CharField(label=_("监护人姓名"), max_length=50)
+    guardian_phone = forms.CharField(label=_("监护人手机"), max_length=20)
+    hukou_address = forms.CharField(label=_("户籍地址"), max_length=200)
+    residence_address = forms.CharField(label=_("居住地址"), max_length=200)
+    year = forms.TypedChoiceField(label=_("招生年度"), coerce=int)
+    preference = forms.IntegerField(label=_("志愿顺序"), min_value=1, initial=1)
+    priority = forms.TypedChoiceField(label=_("录取顺位"), coerce=int)
+    multiple_birth_group = forms.CharField(
+        label=_("多胞胎组"),
+        max_length=32,
+        required=False,
+        help_text=_("同一多胞胎的兄弟姐妹填写相同的组号，摇号时作为一个整体"),
+    )
+
+    CHILD_FIELDS = (
+        "name",
+        "gender",
+        "birth_date",
+        "id_number",
+        "guardian_name",
+        "guardian_phone",
+        "hukou_address",
+        "residence_address",
+    )
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.plans = {
+            p.year: p
+            for p in EnrolmentPlan.objects.published()
+            .filter(school=school)
+            .prefetch_related("priority_groups")
+            .order_by("-year")
+        }
+        self.fields["year"].choices = [(y, y) for y in self.plans]
+        self.ranks = {
+            year: {g.rank: g for g in plan.priority_groups.all()}
+            for year, plan in self.plans.items()
+        }
+        choices = []
+        for year, groups in self.ranks.items():
+            options = [(r, f"{g.rank}. {g.name}") for r, g in groups.items()] or [(1, "1")]
+            choices.append((str(year), options))
+        self.fields["priority"].choices = choices[0][1] if len(choices) == 1 else choices
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year")
+        if year is None:
+            return data
+        groups = self.ranks.get(year, {})
+        priority = data.get("priority")
+        if priority is not None and (priority not in groups if groups else priority != 1):
+            self.add_error("priority", importer.priority_error(priority))
+        if any(name in self.errors for name in self.CHILD_FIELDS):
+            return data
+        values = {name: data.get(name) or "" for name in self.CHILD_FIELDS}
+        values.update(
+            gender=data["gender"],
+            preference=data.get("preference") or 1,
+            priority=priority or 1,
+            multiple_birth_group=data.get("multiple_birth_group", ""),
+        )
+        checked, problems = importer.check_child(values, year)
+        for key, message in problems:
+            field = key if key in self.fields else None
+            if field is None or field not in self.errors:
+                self.add_error(field, message)
+        if not problems:
+            self.child = {name: data[name] for name in self.CHILD_FIELDS}
+            self.child.update(
+                id_number=checked["id_number"],
+                birth_date=checked["birth_date"],
+                guardian_phone=checked["guardian_phone"],
+                gender=checked["gender"],
+            )
+        return data

@@ -11,7 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -396,6 +396,154 @@ class Application(models.Model):
     def allowed_next(self) -> list[str]:
         return list(self.TRANSITIONS.get(self.status, ()))
 
+    class EntryRefused(ValidationError):
+        """A hand-entered application that would duplicate one already stored."""
+
+    @classmethod
+    def enter(
+        cls,
+        *,
+        school: School,
+        year: int,
+        child: dict,
+        preference: int,
+        priority: int,
+        multiple_birth_group: str = "",
+        by,
+    ) -> tuple["Application", bool]:
+        """Enter one application by hand; returns (application, whether the child is new).
+
+        ``child`` holds the Applicant fields, already validated (``importer.check_child``). A
+        child already stored for the district and year (same ID number) gets the application
+        added, with the stored record unchanged; a second application to the same school and
+        year is refused.
+        """
+        district = school.district
+        try:
+            with transaction.atomic():
+                # Lock the stored child: two clerks entering the same child at two schools at
+                # once would otherwise both create it (the second then fails the constraint).
+                applicant = (
+                    Applicant.objects.select_for_update()
+                    .filter(district=district, year=year, id_number=child["id_number"])
+                    .first()
+                )
+                created = applicant is None
+                if created:
+                    number = new_applicant_number(year)
+                    while Applicant.objects.filter(number=number).exists():
+                        number = new_applicant_number(year)
+                    applicant = Applicant.objects.create(
+                        district=district, year=year, number=number, **child
+                    )
+                elif applicant.name != child["name"]:
+                    raise cls.EntryRefused(
+                        _("该身份证号已登记的儿童姓名与填写的不一致，请核对。"), code="name_differs"
+                    )
+                elif applicant.applications.filter(school=school, year=year).exists():
+                    raise cls.EntryRefused(
+                        _("重复报名：该儿童（报名号 %(n)s）已报名此学校。")
+                        % {"n": applicant.number},
+                        code="duplicate",
+                    )
+                application = cls.objects.create(
+                    applicant=applicant,
+                    school=school,
+                    year=year,
+                    preference=preference,
+                    priority=priority,
+                    multiple_birth_group=multiple_birth_group,
+                )
+                audit.record(
+                    "enrollment.application_entered",
+                    application,
+                    actor=by,
+                    payload={"school": school.code, "year": year, "new_applicant": created},
+                )
+        except IntegrityError as exc:
+            # The same child or application written by someone else in the meantime.
+            raise cls.EntryRefused(
+                _("与刚刚保存的其他报名冲突，未写入任何记录，请重新提交。"), code="conflict"
+            ) from exc
+        return application, created
+
+    def _move(self, status: str, reason: str, by, action: str) -> "ApplicationReview":
+        """Write the new status, its history row and audit entry (on a locked row)."""
+        old = self.status
+        now = timezone.now()
+        self.status = status
+        self.status_reason = reason[:500]
+        self.decided_at = now
+        self.decided_by = by if getattr(by, "is_authenticated", False) else None
+        self.save(update_fields=["status", "status_reason", "decided_at", "decided_by"])
+        review = ApplicationReview.objects.create(
+            application=self,
+            from_status=old,
+            to_status=status,
+            reason=reason[:500],
+            by=self.decided_by,
+            at=now,
+        )
+        audit.record(
+            action,
+            self,
+            actor=by,
+            payload={"from": old, "to": status, "school": self.school.code},
+        )
+        return review
+
+    FINAL = (Status.ELIGIBLE, Status.INELIGIBLE)
+
+    def frozen_draw(self):
+        """A lottery draw of this school and year whose roster is frozen (or later), if any.
+
+        The lottery layer sits above this one: reach its draws through ``School.draws`` (the
+        reverse of ``Draw.schools``) without importing it. A draft draw has no roster yet and a
+        cancelled one no longer counts (a redo is a new draw); every other state has frozen
+        its manifest, built from the eligible applications."""
+        return (
+            self.school.draws.select_for_update()
+            .filter(year=self.year)
+            .exclude(state__in=("draft", "cancelled"))
+            .order_by("pk")
+            .first()
+        )
+
+    def reopen(self, reason: str, by) -> "ApplicationReview":
+        """Correct a final decision: back under review, by the bureau only, with a reason.
+
+        Refused once a lottery draw of the school and year has frozen its roster: the manifest
+        was built from the final decisions and cannot change any more.
+        """
+        reason = (reason or "").strip()
+        if not reason:
+            raise TransitionError(_("重新审核必须填写理由。"), code="reason_required")
+        if not (getattr(by, "is_authenticated", False) and by.role == Role.BUREAU):
+            raise TransitionError(_("只有教育局可以重新审核。"), code="not_allowed")
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=self.pk)
+            if locked.status not in self.FINAL:
+                raise TransitionError(
+                    _("只有“符合条件”或“不符合条件”的报名可以重新审核。"), code="not_final"
+                )
+            # Lock the school's draws too: a freeze running now waits for this change (and its
+            # manifest then leaves the application out), or this waits and sees the freeze.
+            draw = locked.frozen_draw()
+            if draw is not None:
+                raise TransitionError(
+                    _(
+                        "摇号“%(draw)s”（%(code)s）已冻结名单，不能再重新审核该校 %(year)s 年的报名。"
+                    )
+                    % {"draw": draw.title, "code": draw.code, "year": locked.year},
+                    code="draw_frozen",
+                )
+            review = locked._move(
+                self.Status.UNDER_REVIEW, reason, by, "enrollment.application_reopened"
+            )
+        self.status, self.status_reason = locked.status, locked.status_reason
+        self.decided_at, self.decided_by_id = locked.decided_at, locked.decided_by_id
+        return review
+
     def decide(self, status: str, reason: str, by) -> "ApplicationReview":
         """Move to ``status`` with the reviewer's reason; recorded in the history and the audit log.
 
@@ -419,27 +567,7 @@ class Application(models.Model):
                     },
                     code="transition_refused",
                 )
-            old = locked.status
-            now = timezone.now()
-            locked.status = status
-            locked.status_reason = reason[:500]
-            locked.decided_at = now
-            locked.decided_by = by if getattr(by, "is_authenticated", False) else None
-            locked.save(update_fields=["status", "status_reason", "decided_at", "decided_by"])
-            review = ApplicationReview.objects.create(
-                application=locked,
-                from_status=old,
-                to_status=status,
-                reason=reason[:500],
-                by=locked.decided_by,
-                at=now,
-            )
-            audit.record(
-                "enrollment.application_decided",
-                locked,
-                actor=by,
-                payload={"from": old, "to": status, "school": locked.school.code},
-            )
+            review = locked._move(status, reason, by, "enrollment.application_decided")
         self.status, self.status_reason = locked.status, locked.status_reason
         self.decided_at, self.decided_by_id = locked.decided_at, locked.decided_by_id
         return review

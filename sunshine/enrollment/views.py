@@ -19,6 +19,7 @@ from sunshine.core.permissions import public, role_required
 from sunshine.core.roles import Role
 from sunshine.enrollment import importer
 from sunshine.enrollment.forms import (
+    ApplicationEntryForm,
     BulkDecisionForm,
     DecisionForm,
     DocumentForm,
@@ -26,6 +27,7 @@ from sunshine.enrollment.forms import (
     PlanForm,
     PolicyForm,
     QueueFilterForm,
+    ReopenForm,
     SchoolForm,
 )
 from sunshine.enrollment.models import (
@@ -230,6 +232,9 @@ def application_detail(request, pk):
             "can_decide": can_decide,
             "can_see_id": can_decide,
             "form": DecisionForm(initial={"status": (application.allowed_next() or [""])[0]}),
+            "can_reopen": request.user.role == Role.BUREAU
+            and application.status in Application.FINAL,
+            "reopen_form": ReopenForm(),
             "document_form": DocumentForm(),
             "reviews": application.reviews.select_related("by"),
             "documents": application.documents.all(),
@@ -260,6 +265,71 @@ def decide(request, pk):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
     return redirect("enrollment:application", pk=application.pk)
+
+
+@require_POST
+@role_required(Role.BUREAU)
+def reopen(request, pk):
+    """Correct a final decision: the bureau puts it back under review, with a reason."""
+    application = get_object_or_404(Application.objects.decidable_by(request.user), pk=pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            application.reopen(form.cleaned_data["reason"], request.user)
+        except TransitionError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("报名号 %(n)s 已重新进入审核。") % {"n": application.number}
+            )
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("enrollment:application", pk=application.pk)
+
+
+@role_required(*REVIEWER_ROLES)
+def enter_start(request):
+    """Which school to enter an application for: a school goes straight to its own."""
+    schools = list(_visible_schools(request.user)) if request.user.organisation_id else []
+    if request.user.role == Role.SCHOOL and len(schools) == 1:
+        return redirect("enrollment:enter", code=schools[0].code)
+    return render(request, "enrollment/enter_start.html", {"schools": schools})
+
+
+@role_required(*REVIEWER_ROLES)
+def enter(request, code):
+    """Enter one child's application by hand (school staff their school, the bureau any)."""
+    if not request.user.organisation_id:
+        raise Http404
+    school = get_object_or_404(_visible_schools(request.user), code=code)
+    form = ApplicationEntryForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application, created = Application.enter(
+                school=school,
+                year=data["year"],
+                child=form.child,
+                preference=data["preference"],
+                priority=data["priority"],
+                multiple_birth_group=data["multiple_birth_group"].strip(),
+                by=request.user,
+            )
+        except Application.EntryRefused as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                (
+                    _("已录入报名，新儿童报名号 %(n)s。")
+                    if created
+                    else _("已为报名号 %(n)s 的儿童增加一项报名。")
+                )
+                % {"n": application.number},
+            )
+            return redirect("enrollment:application", pk=application.pk)
+    return render(request, "enrollment/enter.html", {"form": form, "school": school})
 
 
 @require_POST
