@@ -8,8 +8,10 @@ from sunshine.oversight.models import (
     Campaign,
     ChecklistItem,
     ChecklistTemplate,
+    ChecklistVersion,
     InspectionGroup,
     Problem,
+    Recommendation,
     Visit,
 )
 
@@ -43,9 +45,81 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_office"].queryset = Organisation.objects.filter(
-            kind__in=(Organisation.Kind.INSPECTION_GROUP, Organisation.Kind.INSPECTION_OFFICE)
+        self.fields["lead_office"].queryset = lead_offices()
+
+
+def lead_offices():
+    return Organisation.objects.filter(
+        kind__in=(Organisation.Kind.INSPECTION_GROUP, Organisation.Kind.INSPECTION_OFFICE)
+    )
+
+
+def inspectors():
+    return User.objects.filter(role=Role.INSPECTION, is_active=True)
+
+
+class CampaignEditForm(forms.ModelForm):
+    """Title, scope, period, lead office and pinned checklist, plus one members field per
+    group. The checklist is refused once the campaign has visits (see ``Campaign.change``)."""
+
+    class Meta:
+        model = Campaign
+        fields = ["title", "scope", "starts_on", "ends_on", "lead_office", "checklist"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaign = self.instance
+        self.fields["lead_office"].queryset = lead_offices()
+        self.fields["checklist"].queryset = ChecklistVersion.objects.select_related("template")
+        self.has_visits = campaign.visits.exists()
+        if self.has_visits:
+            self.fields["checklist"].help_text = _(
+                "本专项已有走访记录，监督清单版本已固定，不能更改。"
+            )
+        self.groups = list(campaign.groups.prefetch_related("members"))
+        for g in self.groups:
+            self.fields[f"group_{g.pk}"] = forms.ModelMultipleChoiceField(
+                inspectors(),
+                required=False,
+                label=_("检查组“%(name)s”成员") % {"name": g.name},
+                widget=forms.CheckboxSelectMultiple,
+                initial=[u.pk for u in g.members.all()],
+            )
+
+    def clean_checklist(self):
+        new = self.cleaned_data.get("checklist")
+        if self.has_visits and (new.pk if new else None) != self.instance.checklist_id:
+            raise forms.ValidationError(_("本专项已有走访记录，监督清单版本已固定，不能更改。"))
+        return new
+
+    def changes(self) -> tuple[dict, dict]:
+        d = self.cleaned_data
+        fields = {name: d[name] for name in self.Meta.fields}
+        members = {g: list(d[f"group_{g.pk}"]) for g in self.groups}
+        return fields, members
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["kind", "title", "addressed_to", "on", "problems"]
+        widgets = {
+            "on": DATE,
+            "title": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addressed_to"].queryset = Organisation.objects.filter(
+            district_id=campaign.district_id
+        ).order_by("kind", "name")
+        # Only the problems of this campaign may be linked.
+        self.fields["problems"].queryset = campaign.problems.select_related("subject").order_by(
+            "-found_on", "-id"
         )
+        self.fields["problems"].label_from_instance = lambda p: f"{p.number} {p.subject or ''}"
 
 
 class GroupForm(forms.ModelForm):
@@ -56,7 +130,7 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = User.objects.filter(role=Role.INSPECTION, is_active=True)
+        self.fields["members"].queryset = inspectors()
 
 
 class VisitForm(forms.ModelForm):

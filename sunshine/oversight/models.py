@@ -170,6 +170,60 @@ class Campaign(models.Model):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
 
+    # Fields an inspector may change after creation; the district stays fixed.
+    EDITABLE = ("title", "scope", "starts_on", "ends_on", "lead_office", "checklist")
+
+    def change(self, *, by, fields: dict, members: dict | None = None) -> list[str]:
+        """Apply an inspector's edit; returns the names of the fields that changed.
+
+        ``members`` maps a group of this campaign to its new set of members. The checklist
+        version stays pinned once a visit was recorded: answers refer to its items.
+        """
+        unknown = set(fields) - set(self.EDITABLE)
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        with transaction.atomic():
+            c = Campaign.objects.select_for_update().get(pk=self.pk)
+            changed, before, after = [], {}, {}
+            for name, value in fields.items():
+                attname = c._meta.get_field(name).attname
+                new = value.pk if isinstance(value, models.Model) else value
+                old = getattr(c, attname)
+                if old != new:
+                    changed.append(name)
+                    before[name], after[name] = old, new
+                    setattr(c, attname, new)
+            if "checklist" in changed and c.visits.exists():
+                raise ValidationError(
+                    {"checklist": _("本专项已有走访记录，监督清单版本已固定，不能更改。")}
+                )
+            c.clean()
+            if changed:
+                c.save(update_fields=changed)
+            groups = {}
+            for group, users in (members or {}).items():
+                if group.campaign_id != c.pk:
+                    raise ValueError("group of another campaign")
+                old_ids = set(group.members.values_list("pk", flat=True))
+                new_ids = {u.pk for u in users}
+                if old_ids != new_ids:
+                    group.members.set(users)
+                    groups[group.name] = {
+                        "added": sorted(new_ids - old_ids),
+                        "removed": sorted(old_ids - new_ids),
+                    }
+            if groups:
+                changed.append("members")
+            if changed:
+                audit.record(
+                    "oversight.campaign_changed",
+                    c,
+                    actor=by,
+                    payload={"fields": changed, "from": before, "to": after, "groups": groups},
+                )
+        self.refresh_from_db()
+        return changed
+
 
 class InspectionGroup(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="groups")
@@ -201,11 +255,24 @@ class Recommendation(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("内容"), max_length=300)
     addressed_to = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("建议对象单位"),
     )
     on = models.DateField(_("日期"))
+    problems = models.ManyToManyField(
+        "Problem", related_name="recommendations", blank=True, verbose_name=_("关联问题")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
+        verbose_name = _("整改建议与制度完善")
+        verbose_name_plural = _("整改建议与制度完善")
         ordering = ["campaign", "on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "title"], name="recommendation_unique")
@@ -213,6 +280,45 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def record_new(
+        cls, *, campaign, kind, title, on, by, addressed_to=None, problems=()
+    ) -> Recommendation:
+        title = (title or "").strip()
+        if not title:
+            raise ValidationError({"title": _("请填写建议内容。")})
+        if kind not in cls.Kind.values:
+            raise ValidationError({"kind": _("未知的建议类型。")})
+        problems = list(problems)
+        if any(p.campaign_id != campaign.pk for p in problems):
+            raise ValidationError({"problems": _("只能关联本专项检查中的问题。")})
+        with transaction.atomic():
+            # Lock the campaign so two inspectors recording the same text cannot both pass.
+            Campaign.objects.select_for_update().get(pk=campaign.pk)
+            if cls.objects.filter(campaign=campaign, title=title).exists():
+                raise ValidationError({"title": _("本专项检查中已有相同内容的记录。")})
+            rec = cls.objects.create(
+                campaign=campaign,
+                kind=kind,
+                title=title,
+                on=on,
+                addressed_to=addressed_to,
+                recorded_by=_user(by),
+            )
+            rec.problems.set(problems)
+            audit.record(
+                "oversight.recommendation_recorded",
+                rec,
+                actor=by,
+                payload={
+                    "campaign": campaign.pk,
+                    "kind": kind,
+                    "addressed_to": addressed_to.pk if addressed_to else None,
+                    "problems": [p.pk for p in problems],
+                },
+            )
+        return rec
 
 
 # --- Visits ----------------------------------------------------------------------------------

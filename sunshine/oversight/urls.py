@@ -9,6 +9,12 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path(
+        "campaigns/<int:pk>/recommendations/new/",
+        views.recommendation_new,
+        name="recommendation_new",
+    ),
     path("checklists/", views.checklist_list, name="checklist_list"),
     path("checklists/<int:pk>/revise/", views.checklist_revise, name="checklist_revise"),
     path("checklists/versions/<int:pk>/", views.checklist_detail, name="checklist_detail"),

@@ -23,6 +23,7 @@ from sunshine.oversight.models import (
     ChecklistVersion,
     Evidence,
     Problem,
+    Recommendation,
     Visit,
 )
 
@@ -163,10 +164,67 @@ def campaign_detail(request, pk: int):
         {
             "campaign": campaign,
             "groups": campaign.groups.prefetch_related("members"),
-            "recommendations": campaign.recommendations.select_related("addressed_to"),
+            "recommendations": campaign.recommendations.select_related(
+                "addressed_to"
+            ).prefetch_related("problems"),
             "group_form": group_form,
             "h": headline,
         },
+    )
+
+
+@role_required(*INSPECTION)
+def campaign_edit(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = forms.CampaignEditForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        fields, members = form.changes()
+        try:
+            changed = Campaign.objects.get(pk=pk).change(
+                by=request.user, fields=fields, members=members
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            if changed:
+                messages.success(request, _("专项检查已修改。"))
+            else:
+                messages.info(request, _("没有需要保存的修改。"))
+            return redirect("oversight:campaign_detail", pk=pk)
+    return render(
+        request,
+        "oversight/form.html",
+        {"form": form, "title": _("修改专项检查：%(title)s") % {"title": campaign.title}},
+    )
+
+
+@role_required(*INSPECTION)
+def recommendation_new(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = forms.RecommendationForm(
+        request.POST or None, campaign=campaign, initial={"on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            Recommendation.record_new(
+                campaign=campaign,
+                kind=d["kind"],
+                title=d["title"],
+                on=d["on"],
+                addressed_to=d["addressed_to"],
+                problems=list(d["problems"]),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("整改建议或制度完善已记录。"))
+            return redirect("oversight:campaign_detail", pk=campaign.pk)
+    return render(
+        request,
+        "oversight/form.html",
+        {"form": form, "title": _("记录整改建议或制度完善：%(title)s") % {"title": campaign.title}},
     )
 
 

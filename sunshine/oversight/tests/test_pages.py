@@ -20,6 +20,8 @@ def test_every_inspection_page_renders(client, world, make_problem):
         reverse("oversight:campaign_list"),
         reverse("oversight:campaign_new"),
         reverse("oversight:campaign_detail", args=[world.campaign.pk]),
+        reverse("oversight:campaign_edit", args=[world.campaign.pk]),
+        reverse("oversight:recommendation_new", args=[world.campaign.pk]),
         reverse("oversight:checklist_list"),
         reverse("oversight:checklist_detail", args=[world.campaign.checklist_id]),
         reverse("oversight:visit_list"),
